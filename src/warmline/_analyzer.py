@@ -1,0 +1,333 @@
+"""The analyzer: from a message to a :class:`Report`.
+
+Three steps. :func:`~warmline._text.prepare` keeps only the sender's own words. :class:`_Facts`
+finds the signals in them (data, in ``signals.yaml``) and derives the two judgements: is this a
+bare ping, and what kind of ask is it. Then every rule (data, in ``rules/``) turns the facts into
+findings. The rule kinds are implemented once, here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from . import _data
+from ._data import Rule
+from ._models import AskKind, Finding, Report
+from ._text import WORD, Prepared, prepare
+
+Span = tuple[int, int]
+
+# Signals whose words say nothing about what the sender wants: blanked before counting topic words.
+_EMPTY_SIGNALS = ("greeting", "presence", "meta_ask", "pleasantry", "check_in", "reping",
+                  "call_request", "pick_brain")
+# Signals that open (or re-open) a conversation and ask for the reader's attention.
+_OPENER_SIGNALS = ("greeting", "presence", "meta_ask", "pleasantry", "check_in", "reping",
+                   "call_request", "pick_brain")
+_REQUEST_CUE = re.compile(
+    r"\?|\b(?:could|can|would|will|might) (?:you|u)\b|\bwould(?: you)? (?:love|like|be open|be "
+    r"willing|mind)|\bi'?d (?:love|like|appreciate|be (?:grateful|thrilled|honou?red|so grateful))|"
+    r"\b(?:is|would) it (?:be )?possible|\bany chance\b|\bhoping (?:you|to|that)|\bi was hoping\b|"
+    r"\bwondering (?:if|whether)|\blet me know if\b|\bplease\b|\bopen to\b|\bwilling to\b|"
+    r"\b(?:i'?m|i am) (?:looking|seeking|hoping|trying|reaching out)|\bif you could\b|\blmk\b|"
+    r"\bappreciate (?:it|any|your)|\bneed (?:a|an|your|some)\b|\bwant to ask\b|\bgrateful\b",
+    re.IGNORECASE,
+)
+_TITLE = re.compile(r"(?:dr|mr|mrs|ms|mx|prof|professor|sir|madam|miss)\.?", re.IGNORECASE)
+_AFTER_NAME = re.compile(
+    r"\s*(?:[,!.:;?\n)\-–—]|$|[^\w\s]|(?:how|are|r|u|you|got|have|quick|hope|do|can|could|is|"
+    r"any|did|long|good|so|just|sorry)\b)",
+    re.IGNORECASE,
+)
+_VOCATIVE = re.compile(r"^[ \t]*[A-Z][\w'’-]{1,20}(?: [A-Z][\w'’-]{1,20})?[ \t]*[,!:](?=\s|$)",
+                       re.MULTILINE)
+_SIGNATURE_DASH = re.compile(r"^[ \t]*[-–—~][ \t]*[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2}[ \t]*$",
+                             re.MULTILINE)
+_TRAILING_NAME = re.compile(r"[\s,!.]*(?:[A-Z][\w.'’-]*[ \t]*){0,3}[!.]*\s*")
+_LETTERS = re.compile(r"[^\W\d_]")
+
+
+def _blank(chars: list[str], start: int, end: int) -> None:
+    for i in range(start, end):
+        if chars[i] != "\n":
+            chars[i] = " "
+
+
+def _overlaps(span: Span, others: Iterable[Span]) -> bool:
+    return any(span[0] < end and start < span[1] for start, end in others)
+
+
+class _Facts:
+    """What the analyzer knows about one message before any rule runs."""
+
+    def __init__(self, prepared: Prepared) -> None:
+        self.prepared = prepared
+        judged = prepared.judged
+        self.sentences = prepared.sentences()
+        self.spans: dict[str, list[Span]] = {
+            name: [m.span() for m in pattern.finditer(judged)]
+            for name, pattern in _data.signals().items()
+        }
+        filler = _data.word_lists()["filler"]
+        self.residue = self._residue()
+        self.content_words = [
+            w for w in WORD.findall(self.residue)
+            if not w.isdigit() and w.lower().replace("’", "'") not in filler
+        ]
+        self._drop_overlapping("career_favor", "specific_work")
+        self._drop_overlapping("sizable_favor", "specific_work")
+        self.opener = any(self.spans[name] for name in _OPENER_SIGNALS) or (
+            "?" in judged and not _LETTERS.search(judged)
+        )
+        self.bare_ping = self.opener and not self.content_words
+        self.request = bool(_REQUEST_CUE.search(judged))
+        self.questions = self._real_questions()
+        self.specific_interest = bool(self.spans["specific_work"]) and (
+            bool(self.spans["engagement"]) or self._asks_about_their_work()
+        )
+        self.favor = self._favor()
+        self.ask: AskKind = self._ask()
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def _drop_overlapping(self, name: str, other: str) -> None:
+        self.spans[name] = [s for s in self.spans[name] if not _overlaps(s, self.spans[other])]
+
+    def _residue(self) -> str:
+        """The judged text with every signal that carries no topic blanked, names included."""
+        judged = self.prepared.judged
+        chars = list(judged)
+        for name in _EMPTY_SIGNALS:
+            for start, end in self.spans[name]:
+                _blank(chars, start, end)
+        addressee = _data.signals()["addressee"]
+        for start, end in self.spans["greeting"]:
+            self._blank_name_after(chars, end, addressee)
+        for m in _VOCATIVE.finditer(judged):
+            _blank(chars, *m.span())
+        for m in _SIGNATURE_DASH.finditer(judged):
+            _blank(chars, *m.span())
+        self._blank_sign_off(chars)
+        return "".join(chars)
+
+    def _blank_name_after(self, chars: list[str], pos: int, addressee: re.Pattern[str]) -> None:
+        """Blank who a greeting is addressed to: 'Hi Priya', 'hey team', 'Dear Dr. Okafor'."""
+        judged = self.prepared.judged
+        rest = judged[pos : pos + 60]
+        m = re.match(r"[ \t,]*", rest)
+        offset = m.end() if m else 0
+        a = addressee.match(rest, offset)
+        if a:
+            _blank(chars, pos + a.start(), pos + a.end())
+            return
+        t = _TITLE.match(rest, offset)
+        if t:
+            _blank(chars, pos + t.start(), pos + t.end())
+            offset = t.end()
+            offset += len(rest[offset:]) - len(rest[offset:].lstrip(" \t"))
+        for _ in range(2):
+            w = WORD.match(rest, offset)
+            if not w:
+                return
+            capitalised = w.group()[0].isupper()
+            if capitalised or _AFTER_NAME.match(rest, w.end()):
+                _blank(chars, pos + w.start(), pos + w.end())
+                offset = w.end() + 1
+                nxt = WORD.match(rest, offset)
+                if not (nxt and nxt.group()[0].isupper() and capitalised):
+                    return
+            else:
+                return
+
+    def _blank_sign_off(self, chars: list[str]) -> None:
+        """Blank a closing line ('Thanks, Sam') and any short signature under it."""
+        judged = self.prepared.judged
+        lines = judged.split("\n")
+        sign_off = _data.signals()["sign_off"]
+        offset = len(judged)
+        tail = lines[-4:]
+        start_of = len(judged) - sum(len(line) + 1 for line in tail) + 1
+        pos = start_of
+        for line in tail:
+            stripped = line.strip()
+            m = sign_off.match(stripped)
+            if m and _TRAILING_NAME.fullmatch(stripped, m.end()):
+                offset = pos
+                break
+            pos += len(line) + 1
+        if offset < len(judged):
+            _blank(chars, offset, len(judged))
+
+    def _real_questions(self) -> list[Span]:
+        """Sentences that ask something with a topic, not 'got a minute?' or 'how are you?'."""
+        filler = _data.word_lists()["filler"]
+        found = []
+        for start, end in self.sentences:
+            if not self.prepared.judged[start:end].rstrip().endswith("?"):
+                continue
+            topic = [
+                w for w in WORD.findall(self.residue, start, end)
+                if not w.isdigit() and w.lower() not in filler
+            ]
+            if len(topic) >= 2 or (topic and len(topic[0]) >= 4):
+                found.append((start, end))
+        return found
+
+    def _asks_about_their_work(self) -> bool:
+        """A real question to the recipient that is not itself a favor."""
+        favors = self.spans["career_favor"] + self.spans["sizable_favor"]
+        judged = self.prepared.judged
+        for span in self.questions:
+            if _overlaps(span, favors):
+                continue
+            if re.search(r"\b(?:you|your)\b", judged[span[0] : span[1]], re.IGNORECASE):
+                return True
+        return False
+
+    def _favor(self) -> bool:
+        """Does the message ask a favor that mainly serves the sender?"""
+        if (self.spans["career_favor"] or self.spans["sizable_favor"]) and self.request:
+            return True
+        if self.spans["pick_brain"] and not self.specific_interest:
+            return True
+        generic_reason = self.spans["generic_praise"] or self.spans["credential_reason"]
+        return bool(self.spans["call_request"] and generic_reason and not self.specific_interest)
+
+    def _ask(self) -> AskKind:
+        if self.favor:
+            return "mixed" if self.specific_interest else "transactional"
+        if self.specific_interest:
+            return "genuine"
+        if self.spans["offer"] and not self.spans["coordination"]:
+            return "genuine"
+        return "none"
+
+    # -- conditions ----------------------------------------------------------------------
+
+    def has(self, name: str) -> bool:
+        derived: dict[str, Callable[[], bool]] = {
+            "favor": lambda: self.favor,
+            "specific_interest": lambda: self.specific_interest,
+            "real_question": lambda: bool(self.questions),
+            "opener": lambda: self.opener,
+            "request": lambda: self.request,
+        }
+        if name in derived:
+            return derived[name]()
+        return bool(self.spans[name])
+
+    def holds(self, rule: Rule) -> bool:
+        when = rule.when
+        if when.bare_ping is not None and when.bare_ping != self.bare_ping:
+            return False
+        if when.ask is not None and self.ask not in when.ask:
+            return False
+        return all(self.has(n) for n in when.present) and not any(
+            self.has(n) for n in when.absent
+        )
+
+
+# --- rule kinds -----------------------------------------------------------------------------
+
+
+def _whole(facts: _Facts, rule: Rule) -> list[Span]:
+    return [(0, len(facts.prepared.original))]
+
+
+def _existence(facts: _Facts, rule: Rule) -> list[Span]:
+    assert rule.pattern is not None
+    judged = facts.prepared.judged
+    spans = [m.span() for m in rule.pattern.finditer(judged)]
+    if rule.unless_nearby is not None:
+        spans = [s for s in spans if not _reason_nearby(facts, s, rule.unless_nearby)]
+    return spans
+
+
+def _reason_nearby(facts: _Facts, span: Span, pattern: re.Pattern[str]) -> bool:
+    """Is there a match of ``pattern`` in the sentence of ``span`` or the one next to it?"""
+    sentences = facts.sentences
+    for i, (start, end) in enumerate(sentences):
+        if start <= span[0] < end or start < span[1] <= end:
+            lo = sentences[max(i - 1, 0)][0]
+            hi = sentences[min(i + 1, len(sentences) - 1)][1]
+            return bool(pattern.search(facts.prepared.judged, lo, hi))
+    return False
+
+
+def _absence(facts: _Facts, rule: Rule) -> list[Span]:
+    if any(facts.has(name) for name in rule.signals):
+        return []
+    return _whole(facts, rule)
+
+
+def _ratio(facts: _Facts, rule: Rule) -> list[Span]:
+    lists = _data.word_lists()
+    words = [w.lower().replace("’", "'") for w in WORD.findall(facts.prepared.judged)]
+    mine = sum(w in lists["self"] for w in words)
+    theirs = sum(w in lists["other"] for w in words)
+    if mine >= rule.self_min and mine >= rule.ratio * max(theirs, 1):
+        return _whole(facts, rule)
+    return []
+
+
+def _question(facts: _Facts, rule: Rule) -> list[Span]:
+    return list(facts.questions)
+
+
+_KINDS: dict[str, Callable[[_Facts, Rule], list[Span]]] = {
+    "verdict": _whole,
+    "existence": _existence,
+    "absence": _absence,
+    "ratio": _ratio,
+    "question": _question,
+}
+
+
+def analyze(text: str, *, rules: Iterable[Rule] | None = None) -> Report:
+    """Judge one message: is it a bare ping, what kind of ask, and what to change.
+
+    ``text`` is plain text or Markdown. Code, quoted lines, URLs and mentions are not judged as
+    the sender's words, but every finding's span indexes ``text`` itself.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"analyze() takes a str, not {type(text).__name__}")
+    facts = _Facts(prepare(text))
+    findings = []
+    for rule in _data.rules() if rules is None else rules:
+        if not facts.holds(rule):
+            continue
+        for start, end in _KINDS[rule.kind](facts, rule):
+            findings.append(
+                Finding(
+                    rule_id=rule.id,
+                    principle=rule.principle,
+                    start=start,
+                    end=end,
+                    excerpt=text[start:end],
+                    message=rule.message,
+                    explanation=rule.explanation,
+                    suggestion=rule.suggestion,
+                    severity=rule.severity,
+                )
+            )
+    findings.sort(key=lambda f: (f.start, -f.end, f.rule_id))
+    return Report(text=text, bare_ping=facts.bare_ping, ask=facts.ask, findings=tuple(findings))
+
+
+def explain(text: str) -> dict[str, Any]:
+    """The facts behind a report, for debugging rules: which signals matched where."""
+    facts = _Facts(prepare(text))
+    return {
+        "signals": {
+            name: [text[s:e] for s, e in spans] for name, spans in facts.spans.items() if spans
+        },
+        "content_words": facts.content_words,
+        "opener": facts.opener,
+        "request": facts.request,
+        "questions": [text[s:e] for s, e in facts.questions],
+        "specific_interest": facts.specific_interest,
+        "favor": facts.favor,
+        "bare_ping": facts.bare_ping,
+        "ask": facts.ask,
+    }

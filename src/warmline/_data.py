@@ -1,0 +1,335 @@
+"""Loading warmline's data files: principles, signals, word lists and rules.
+
+Everything is validated on load. A malformed file raises :class:`DataFileError` naming the file
+and the key, so a course author who adds a rule or a signal learns at once what is wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ._errors import DataFileError
+from ._models import SEVERITIES, Severity
+
+DATA = Path(str(resources.files("warmline") / "data"))
+
+RULE_KINDS = ("verdict", "existence", "absence", "ratio", "question")
+
+# Facts the analyzer derives from the signals; conditions may name them like signals.
+DERIVED_FACTS = ("favor", "specific_interest", "real_question", "opener", "request")
+
+
+def _loader() -> type[yaml.SafeLoader]:
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[no-any-return]
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse one YAML file, turning every failure into a :class:`DataFileError`."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            return yaml.load(f, Loader=_loader())  # noqa: S506 (a safe loader)
+    except FileNotFoundError:
+        raise DataFileError(path, "file not found") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise DataFileError(path, f"cannot read: {e}") from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        problem = getattr(e, "problem", None) or str(e)
+        raise DataFileError(path, f"not valid YAML{where}: {problem}") from None
+
+
+def check_keys(
+    path: Path, data: Mapping[str, Any], required: Iterable[str], optional: Iterable[str] = ()
+) -> None:
+    """Fail on a missing required key or on any key not in ``required`` or ``optional``."""
+    required = tuple(required)
+    allowed = set(required) | set(optional)
+    for key in data:
+        if key not in allowed:
+            raise DataFileError(path, "unknown key", key=str(key))
+    for key in required:
+        if key not in data:
+            raise DataFileError(path, "missing required key", key=key)
+
+
+def expect(path: Path, key: str, value: Any, kind: type | tuple[type, ...], what: str) -> Any:
+    if not isinstance(value, kind) or isinstance(value, bool) and bool not in _tuple(kind):
+        raise DataFileError(path, f"must be {what}, not {type(value).__name__}", key=key)
+    if isinstance(value, str) and not value.strip():
+        raise DataFileError(path, "must not be empty", key=key)
+    return value
+
+
+def _tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
+    return kind if isinstance(kind, tuple) else (kind,)
+
+
+def expect_str_list(path: Path, key: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value:
+        raise DataFileError(path, "must be a non-empty list of strings", key=key)
+    for i, item in enumerate(value):
+        expect(path, f"{key}[{i}]", item, str, "a string")
+    return tuple(value)
+
+
+# --- principles ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Principle:
+    id: str
+    title: str
+    summary: str
+
+
+@lru_cache(maxsize=1)
+def principles() -> dict[str, Principle]:
+    """The article's principles by id (``P1`` .. ``P6``), in order."""
+    path = DATA / "principles.yaml"
+    data = read_yaml(path)
+    if not isinstance(data, list) or not data:
+        raise DataFileError(path, "must be a non-empty list of principles")
+    result: dict[str, Principle] = {}
+    for i, item in enumerate(data):
+        where = f"[{i}]"
+        if not isinstance(item, dict):
+            raise DataFileError(path, "must be a mapping", key=where)
+        check_keys(path, item, ("id", "title", "summary"))
+        pid = expect(path, f"{where}.id", item["id"], str, "a string")
+        if not re.fullmatch(r"P\d+", pid) or pid in result:
+            raise DataFileError(path, f"bad or repeated id {pid!r}", key=f"{where}.id")
+        result[pid] = Principle(
+            pid,
+            expect(path, f"{where}.title", item["title"], str, "a string"),
+            expect(path, f"{where}.summary", item["summary"], str, "a string"),
+        )
+    return result
+
+
+def check_principle(path: Path, key: str, value: Any) -> str:
+    expect(path, key, value, str, "a principle id")
+    if value not in principles():
+        known = ", ".join(principles())
+        raise DataFileError(path, f"unknown principle {value!r} (known: {known})", key=key)
+    return str(value)
+
+
+# --- signals and words --------------------------------------------------------------------
+
+
+def compile_phrases(path: Path, key: str, patterns: Iterable[str]) -> re.Pattern[str]:
+    """One case-insensitive pattern matching any of ``patterns`` as whole words."""
+    patterns = tuple(patterns)
+    for i, p in enumerate(patterns):
+        try:
+            re.compile(p)
+        except re.error as e:
+            raise DataFileError(path, f"bad regular expression {p!r}: {e}", key=f"{key}[{i}]")
+    # Longest first, so that "hey there" wins over "hey" at the same position.
+    alternation = "|".join(sorted(patterns, key=len, reverse=True))
+    return re.compile(rf"(?<![\w'’])(?:{alternation})(?![\w'’])", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def signals() -> dict[str, re.Pattern[str]]:
+    """Every signal of ``signals.yaml``, compiled."""
+    path = DATA / "signals.yaml"
+    data = read_yaml(path)
+    if not isinstance(data, dict) or not data:
+        raise DataFileError(path, "must be a mapping of signal names to signals")
+    result = {}
+    for name, item in data.items():
+        if not isinstance(item, dict):
+            raise DataFileError(path, "must be a mapping", key=str(name))
+        check_keys(path, item, ("description", "patterns"))
+        expect(path, f"{name}.description", item["description"], str, "a string")
+        phrases = expect_str_list(path, f"{name}.patterns", item["patterns"])
+        result[str(name)] = compile_phrases(path, f"{name}.patterns", phrases)
+    return result
+
+
+@lru_cache(maxsize=1)
+def word_lists() -> dict[str, frozenset[str]]:
+    path = DATA / "words.yaml"
+    data = read_yaml(path)
+    if not isinstance(data, dict):
+        raise DataFileError(path, "must be a mapping of list names to words")
+    check_keys(path, data, ("filler", "self", "other"))
+    return {
+        key: frozenset(expect(path, key, value, str, "a string of words").lower().split())
+        for key, value in data.items()
+    }
+
+
+# --- rules --------------------------------------------------------------------------------
+
+_RULE_REQUIRED = ("id", "kind", "severity", "principle", "message", "explanation", "examples")
+_RULE_OPTIONAL = ("suggestion", "when", "signal", "patterns", "unless_nearby", "signals",
+                  "self_min", "ratio")
+_KIND_KEYS = {
+    "verdict": set(),
+    "existence": {"signal", "patterns", "unless_nearby"},
+    "absence": {"signals"},
+    "ratio": {"self_min", "ratio"},
+    "question": set(),
+}
+_WHEN_KEYS = ("bare_ping", "ask", "present", "absent")
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    bare_ping: bool | None = None
+    ask: frozenset[str] | None = None
+    present: tuple[str, ...] = ()
+    absent: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    kind: str
+    severity: Severity
+    principle: str
+    message: str
+    explanation: str
+    suggestion: str | None
+    when: Condition
+    pattern: re.Pattern[str] | None
+    unless_nearby: re.Pattern[str] | None
+    signals: tuple[str, ...]
+    self_min: int
+    ratio: float
+    flag_examples: tuple[str, ...]
+    pass_examples: tuple[str, ...]
+    path: Path
+
+
+def _fact_names() -> set[str]:
+    return set(signals()) | set(DERIVED_FACTS)
+
+
+def _signal_list(path: Path, key: str, value: Any) -> tuple[str, ...]:
+    names = expect_str_list(path, key, value)
+    for name in names:
+        if name not in _fact_names():
+            raise DataFileError(path, f"unknown signal or fact {name!r}", key=key)
+    return names
+
+
+def _condition(path: Path, value: Any) -> Condition:
+    if value is None:
+        return Condition()
+    if not isinstance(value, dict):
+        raise DataFileError(path, "must be a mapping", key="when")
+    check_keys(path, value, (), _WHEN_KEYS)
+    ask = None
+    if "ask" in value:
+        kinds = expect_str_list(path, "when.ask", value["ask"])
+        for k in kinds:
+            if k not in ("none", "genuine", "mixed", "transactional"):
+                raise DataFileError(path, f"unknown ask kind {k!r}", key="when.ask")
+        ask = frozenset(kinds)
+    bare = value.get("bare_ping")
+    if bare is not None and not isinstance(bare, bool):
+        raise DataFileError(path, "must be true or false", key="when.bare_ping")
+    return Condition(
+        bare_ping=bare,
+        ask=ask,
+        present=_signal_list(path, "when.present", value["present"]) if "present" in value else (),
+        absent=_signal_list(path, "when.absent", value["absent"]) if "absent" in value else (),
+    )
+
+
+def _pattern(path: Path, data: Mapping[str, Any], key: str) -> re.Pattern[str] | None:
+    """A rule's pattern: the name of a signal, or a list of its own phrases."""
+    value = data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, str):
+        if value not in signals():
+            raise DataFileError(path, f"unknown signal {value!r}", key=key)
+        return signals()[value]
+    return compile_phrases(path, key, expect_str_list(path, key, value))
+
+
+def load_rule(path: Path, rules_root: Path) -> Rule:
+    data = read_yaml(path)
+    if not isinstance(data, dict):
+        raise DataFileError(path, "a rule file must be a mapping")
+    check_keys(path, data, _RULE_REQUIRED, _RULE_OPTIONAL)
+    rule_id = expect(path, "id", data["id"], str, "a string")
+    expected_id = ".".join(path.relative_to(rules_root).with_suffix("").parts)
+    if rule_id != expected_id:
+        raise DataFileError(path, f"id {rule_id!r} must match the path: {expected_id!r}", key="id")
+    kind = expect(path, "kind", data["kind"], str, "a string")
+    if kind not in RULE_KINDS:
+        raise DataFileError(path, f"unknown kind {kind!r} (known: {', '.join(RULE_KINDS)})",
+                            key="kind")
+    for key in set(_RULE_OPTIONAL) - {"suggestion", "when"}:
+        if key in data and key not in _KIND_KEYS[kind]:
+            raise DataFileError(path, f"not a key of a {kind!r} rule", key=key)
+    severity = expect(path, "severity", data["severity"], str, "a string")
+    if severity not in SEVERITIES:
+        raise DataFileError(path, f"unknown severity {severity!r}", key="severity")
+    suggestion = data.get("suggestion")
+    if suggestion is not None:
+        expect(path, "suggestion", suggestion, str, "a string")
+    pattern = _pattern(path, data, "signal") or _pattern(path, data, "patterns")
+    if kind == "existence" and pattern is None:
+        raise DataFileError(path, "an existence rule needs 'signal' or 'patterns'", key="signal")
+    if kind == "existence" and "signal" in data and "patterns" in data:
+        raise DataFileError(path, "give 'signal' or 'patterns', not both", key="patterns")
+    if kind == "absence" and "signals" not in data:
+        raise DataFileError(path, "an absence rule needs 'signals'", key="signals")
+    examples = data["examples"]
+    if not isinstance(examples, dict):
+        raise DataFileError(path, "must be a mapping with 'flag' and 'pass'", key="examples")
+    check_keys(path, examples, ("flag", "pass"))
+    self_min = data.get("self_min", 4)
+    ratio = data.get("ratio", 3.0)
+    expect(path, "self_min", self_min, int, "an integer")
+    expect(path, "ratio", ratio, (int, float), "a number")
+    return Rule(
+        id=rule_id,
+        kind=kind,
+        severity=severity,
+        principle=check_principle(path, "principle", data["principle"]),
+        message=expect(path, "message", data["message"], str, "a string").strip(),
+        explanation=" ".join(expect(path, "explanation", data["explanation"], str,
+                                    "a string").split()),
+        suggestion=" ".join(suggestion.split()) if suggestion else None,
+        when=_condition(path, data.get("when")),
+        pattern=pattern,
+        unless_nearby=_pattern(path, data, "unless_nearby"),
+        signals=_signal_list(path, "signals", data["signals"]) if "signals" in data else (),
+        self_min=self_min,
+        ratio=float(ratio),
+        flag_examples=expect_str_list(path, "examples.flag", examples["flag"]),
+        pass_examples=expect_str_list(path, "examples.pass", examples["pass"]),
+        path=path,
+    )
+
+
+def load_rules(root: Path) -> tuple[Rule, ...]:
+    """Every rule under ``root`` (one YAML file each), ordered by id."""
+    if not root.is_dir():
+        raise DataFileError(root, "rules folder not found")
+    rules = tuple(load_rule(p, root) for p in sorted(root.rglob("*.yaml")))
+    if not rules:
+        raise DataFileError(root, "no rules found")
+    return tuple(sorted(rules, key=lambda r: r.id))
+
+
+@lru_cache(maxsize=1)
+def rules() -> tuple[Rule, ...]:
+    """The rules shipped with warmline."""
+    return load_rules(DATA / "rules")

@@ -1,0 +1,105 @@
+"""Preparing a message for judgement without losing track of where things are.
+
+The analyzer judges the sender's *own words*. Code (spans and blocks), quoted lines (``> ...``),
+URLs, Slack mentions and ``:shortcodes:`` are not the sender's words, and emphasis markers
+(``*bold*``, ``_italic_``, ``~strike~``) are not words at all. :func:`prepare` blanks all of
+those out with spaces, so the judged text has exactly the length of the original and every span
+found in it indexes the original text too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
+# Characters that make a Markdown block structure possible; without them the parser is skipped.
+_BLOCK_HINT = re.compile(r"^(?: {0,3}(?:>|```|~~~)| {4}|\t)", re.MULTILINE)
+_INLINE_CODE = re.compile(r"`[^`\n]*`")
+_URL = re.compile(r"<?(?:https?://|www\.)[^\s<>|]+>?", re.IGNORECASE)
+# Slack: <@U024BE7LH>, <#C024BE7LR|general>, <!here>, and links with a label: <https://x|label>.
+_SLACK_REF = re.compile(r"<[@#!][^>\s]{1,80}>")
+_SLACK_LINK_START = re.compile(r"<(?:https?://|mailto:)[^\s|>]{1,2000}\|")
+_SHORTCODE = re.compile(r":[a-z0-9_+\-]{2,40}:")
+_AT_MENTION = re.compile(r"(?<![\w@])@[\w.\-]{1,40}")
+_EMPHASIS = re.compile(r"(?<!\w)[*_~]+|[*_~]+(?!\w)")
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*|[.!?]+")
+WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+")
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A message and its judged version: same length, others' words and markup blanked."""
+
+    original: str
+    judged: str
+
+    def sentences(self) -> list[tuple[int, int]]:
+        """Spans of the sentences of the judged text, stripped of surrounding blanks."""
+        spans = []
+        judged = self.judged
+        for m in _SENTENCE.finditer(judged):
+            start, end = m.span()
+            while start < end and judged[start].isspace():
+                start += 1
+            while end > start and judged[end - 1].isspace():
+                end -= 1
+            if end > start:
+                spans.append((start, end))
+        return spans
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False})
+
+
+def _line_offsets(text: str) -> list[int]:
+    offsets = [0]
+    for m in re.finditer("\n", text):
+        offsets.append(m.end())
+    offsets.append(len(text))
+    return offsets
+
+
+def _blank(chars: list[str], start: int, end: int) -> None:
+    for i in range(start, end):
+        if chars[i] != "\n":
+            chars[i] = " "
+
+
+def _blank_matches(chars: list[str], text: str, pattern: re.Pattern[str]) -> None:
+    for m in pattern.finditer(text):
+        _blank(chars, m.start(), m.end())
+
+
+def prepare(text: str) -> Prepared:
+    """Blank out everything in ``text`` that is not the sender's own words."""
+    chars = list(text)
+    if _BLOCK_HINT.search(text):
+        offsets = _line_offsets(text)
+        last = len(offsets) - 1
+        for token in _markdown().parse(text):
+            if token.type in ("fence", "code_block", "blockquote_open") and token.map:
+                first, stop = token.map
+                _blank(chars, offsets[min(first, last)], offsets[min(stop, last)])
+    _blank_matches(chars, text, _INLINE_CODE)
+    _blank_matches(chars, text, _SLACK_LINK_START)
+    _blank_matches(chars, text, _URL)
+    _blank_matches(chars, text, _SLACK_REF)
+    _blank_matches(chars, text, _SHORTCODE)
+    _blank_matches(chars, text, _AT_MENTION)
+    judged = "".join(chars)
+    judged = _EMPHASIS.sub(lambda m: " " * len(m.group()), judged)
+    return Prepared(text, judged)
+
+
+def words(text: str, start: int = 0, end: int | None = None) -> list[str]:
+    """The lower-cased words of ``text[start:end]``."""
+    return [w.lower() for w in WORD.findall(text, start, len(text) if end is None else end)]
