@@ -21,7 +21,7 @@ Span = tuple[int, int]
 
 # Signals whose words say nothing about what the sender wants: blanked before counting topic words.
 _EMPTY_SIGNALS = ("greeting", "presence", "meta_ask", "pleasantry", "check_in", "reping",
-                  "call_request", "pick_brain")
+                  "call_request", "pick_brain", "small_talk", "generic_praise", "credential_reason")
 # Signals that open (or re-open) a conversation and ask for the reader's attention.
 _OPENER_SIGNALS = ("greeting", "presence", "meta_ask", "pleasantry", "check_in", "reping",
                    "call_request", "pick_brain")
@@ -31,10 +31,10 @@ _REQUEST_CUE = re.compile(
     r"\b(?:is|would) it (?:be )?possible|\bany chance\b|\bhoping (?:you|to|that)|\bi was hoping\b|"
     r"\bwondering (?:if|whether)|\blet me know if\b|\bplease\b|\bopen to\b|\bwilling to\b|"
     r"\b(?:i'?m|i am) (?:looking|seeking|hoping|trying|reaching out)|\bif you could\b|\blmk\b|"
-    r"\bappreciate (?:it|any|your)|\bneed (?:a|an|your|some)\b|\bwant to ask\b|\bgrateful\b",
+    r"\bappreciate (?:it|any|your)|\bpl[sz]\b|\bneed (?:a|an|your|some)\b|\bwant to ask\b|\bgrateful\b",
     re.IGNORECASE,
 )
-_TITLE = re.compile(r"(?:dr|mr|mrs|ms|mx|prof|professor|sir|madam|miss)\.?", re.IGNORECASE)
+_TITLE = re.compile(r"(?:professor|prof|dr|mrs|mr|ms|mx|sir|madam|miss)\b\.?", re.IGNORECASE)
 _AFTER_NAME = re.compile(
     r"\s*(?:[,!.:;?\n)\-–—]|$|[^\w\s]|(?:how|are|r|u|you|got|have|quick|hope|do|can|could|is|"
     r"any|did|long|good|so|just|sorry)\b)",
@@ -46,6 +46,15 @@ _SIGNATURE_DASH = re.compile(r"^[ \t]*[-–—~][ \t]*[A-Z][\w.'’-]*(?: [A-Z][
                              re.MULTILINE)
 _TRAILING_NAME = re.compile(r"[\s,!.]*(?:[A-Z][\w.'’-]*[ \t]*){0,3}[!.]*\s*")
 _LETTERS = re.compile(r"[^\W\d_]")
+# "... at Spotify", "... from N26": where someone works says nothing about what the sender wants.
+_ORGANISATION = re.compile(
+    r"[ \t]+(?:at|from|in|with|of|bei|chez|en|no|na)[ \t]+(?:the[ \t]+)?[A-Z][\w.&’'-]*"
+    r"(?:[ \t]+[A-Z][\w.&’'-]*){0,2}"
+)
+_TOPIC_MARKER = re.compile(r"\b(?:about|regarding|re|on|for|with|to)\s+(?:the\s+|my\s+|our\s+|your\s+)?\w",
+                           re.IGNORECASE)
+# A mention or a wave on its own asks for attention as much as a greeting does.
+_ATTENTION = re.compile(r"<@[^>\s]+>|(?<![\w@])@[\w.\-]+|:(?:wave|hand|raised_hand|wave::skin-tone-\d):")
 
 
 def _blank(chars: list[str], start: int, end: int) -> None:
@@ -77,14 +86,19 @@ class _Facts:
         ]
         self._drop_overlapping("career_favor", "specific_work")
         self._drop_overlapping("sizable_favor", "specific_work")
-        self.opener = any(self.spans[name] for name in _OPENER_SIGNALS) or (
-            "?" in judged and not _LETTERS.search(judged)
+        self.opener = (
+            any(self.spans[name] for name in _OPENER_SIGNALS)
+            or ("?" in judged and not _LETTERS.search(judged))
+            or bool(_ATTENTION.search(prepared.original))
+            or bool(_REQUEST_CUE.search(judged))
         )
-        self.bare_ping = self.opener and not self.content_words
+        self.bare_ping = self.opener and not self._substantive()
         self.request = bool(_REQUEST_CUE.search(judged))
         self.questions = self._real_questions()
         self.specific_interest = bool(self.spans["specific_work"]) and (
-            bool(self.spans["engagement"]) or self._asks_about_their_work()
+            bool(self.spans["engagement"])
+            or bool(self.spans["offer"])
+            or self._asks_about_their_work()
         )
         self.favor = self._favor()
         self.ask: AskKind = self._ask()
@@ -101,8 +115,11 @@ class _Facts:
         for name in _EMPTY_SIGNALS:
             for start, end in self.spans[name]:
                 _blank(chars, start, end)
+                org = _ORGANISATION.match(judged, end)
+                if org:
+                    _blank(chars, end, org.end())
         addressee = _data.signals()["addressee"]
-        for start, end in self.spans["greeting"]:
+        for _, end in self.spans["greeting"]:
             self._blank_name_after(chars, end, addressee)
         for m in _VOCATIVE.finditer(judged):
             _blank(chars, *m.span())
@@ -159,6 +176,31 @@ class _Facts:
         if offset < len(judged):
             _blank(chars, offset, len(judged))
 
+    def _topic_words(self, start: int, end: int) -> list[str]:
+        filler = _data.word_lists()["filler"]
+        return [
+            w for w in WORD.findall(self.residue, start, end)
+            if not w.isdigit() and w.lower().replace("’", "'") not in filler
+        ]
+
+    def _substantive(self) -> bool:
+        """Does any sentence say what the sender wants, asks, or tells?
+
+        A question or a sentence that names its topic ("about the invoice") needs one topic word;
+        a statement needs two, so that a stray word in small talk does not count as content.
+        """
+        judged = self.prepared.judged
+        for start, end in self.sentences:
+            topic = self._topic_words(start, end)
+            if len(topic) >= 2:
+                return True
+            if topic and (
+                judged[start:end].rstrip().endswith("?")
+                or _TOPIC_MARKER.search(self.residue, start, end)
+            ):
+                return True
+        return False
+
     def _real_questions(self) -> list[Span]:
         """Sentences that ask something with a topic, not 'got a minute?' or 'how are you?'."""
         filler = _data.word_lists()["filler"]
@@ -177,11 +219,8 @@ class _Facts:
     def _asks_about_their_work(self) -> bool:
         """A real question to the recipient that is not itself a favor."""
         favors = self.spans["career_favor"] + self.spans["sizable_favor"]
-        judged = self.prepared.judged
         for span in self.questions:
-            if _overlaps(span, favors):
-                continue
-            if re.search(r"\b(?:you|your)\b", judged[span[0] : span[1]], re.IGNORECASE):
+            if not _overlaps(span, favors):
                 return True
         return False
 

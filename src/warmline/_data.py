@@ -28,14 +28,15 @@ DERIVED_FACTS = ("favor", "specific_interest", "real_question", "opener", "reque
 
 
 def _loader() -> type[yaml.SafeLoader]:
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[no-any-return]
+    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return loader
 
 
 def read_yaml(path: Path) -> Any:
     """Parse one YAML file, turning every failure into a :class:`DataFileError`."""
     try:
         with open(path, encoding="utf-8") as f:
-            return yaml.load(f, Loader=_loader())  # noqa: S506 (a safe loader)
+            return yaml.load(f, Loader=_loader())
     except FileNotFoundError:
         raise DataFileError(path, "file not found") from None
     except (OSError, UnicodeDecodeError) as e:
@@ -62,7 +63,7 @@ def check_keys(
 
 
 def expect(path: Path, key: str, value: Any, kind: type | tuple[type, ...], what: str) -> Any:
-    if not isinstance(value, kind) or isinstance(value, bool) and bool not in _tuple(kind):
+    if not isinstance(value, kind) or (isinstance(value, bool) and bool not in _tuple(kind)):
         raise DataFileError(path, f"must be {what}, not {type(value).__name__}", key=key)
     if isinstance(value, str) and not value.strip():
         raise DataFileError(path, "must not be empty", key=key)
@@ -133,9 +134,14 @@ def compile_phrases(path: Path, key: str, patterns: Iterable[str]) -> re.Pattern
         try:
             re.compile(p)
         except re.error as e:
-            raise DataFileError(path, f"bad regular expression {p!r}: {e}", key=f"{key}[{i}]")
+            raise DataFileError(
+                path, f"bad regular expression {p!r}: {e}", key=f"{key}[{i}]"
+            ) from None
     # Longest first, so that "hey there" wins over "hey" at the same position.
     alternation = "|".join(sorted(patterns, key=len, reverse=True))
+    # A space in a phrase stands for any run of blanks, line breaks included: code spans and
+    # URLs are blanked to spaces before matching.
+    alternation = alternation.replace(" ", r"\s+")
     return re.compile(rf"(?<![\w'’])(?:{alternation})(?![\w'’])", re.IGNORECASE)
 
 

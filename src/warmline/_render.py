@@ -19,8 +19,8 @@ def line_col(text: str, offset: int) -> tuple[int, int]:
 def verdict(report: Report) -> str:
     """One line a person can read: bare ping or not, and the kind of ask."""
     ping = "yes" if report.bare_ping else "no"
-    problems = len(report.problems)
-    return f"bare ping: {ping}; ask: {report.ask}; {problems} problem(s), {len(report.strengths)} strength(s)"
+    counts = f"{len(report.problems)} problem(s), {len(report.strengths)} strength(s)"
+    return f"bare ping: {ping}; ask: {report.ask}; {counts}"
 
 
 def finding_line(source: str, text: str, finding: Finding) -> str:
