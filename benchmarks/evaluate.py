@@ -14,9 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from labeled import evaluate, load  # noqa: E402
-
-from warmline import analyze  # noqa: E402
+from labeled import evaluate, load
+from warmline import analyze
 
 
 def main() -> int:

@@ -31,7 +31,8 @@ _REQUEST_CUE = re.compile(
     r"\b(?:is|would) it (?:be )?possible|\bany chance\b|\bhoping (?:you|to|that)|\bi was hoping\b|"
     r"\bwondering (?:if|whether)|\blet me know if\b|\bplease\b|\bopen to\b|\bwilling to\b|"
     r"\b(?:i'?m|i am) (?:looking|seeking|hoping|trying|reaching out)|\bif you could\b|\blmk\b|"
-    r"\bappreciate (?:it|any|your)|\bpl[sz]\b|\bneed (?:a|an|your|some)\b|\bwant to ask\b|\bgrateful\b",
+    r"\bappreciate (?:it|any|your)|\bpl[sz]\b|\bneed (?:a|an|your|some)\b|\bwant to ask\b|"
+    r"\bgrateful\b",
     re.IGNORECASE,
 )
 _TITLE = re.compile(r"(?:professor|prof|dr|mrs|mr|ms|mx|sir|madam|miss)\b\.?", re.IGNORECASE)
@@ -51,10 +52,13 @@ _ORGANISATION = re.compile(
     r"[ \t]+(?:at|from|in|with|of|bei|chez|en|no|na)[ \t]+(?:the[ \t]+)?[A-Z][\w.&’'-]*"
     r"(?:[ \t]+[A-Z][\w.&’'-]*){0,2}"
 )
-_TOPIC_MARKER = re.compile(r"\b(?:about|regarding|re|on|for|with|to)\s+(?:the\s+|my\s+|our\s+|your\s+)?\w",
-                           re.IGNORECASE)
+_TOPIC_MARKER = re.compile(
+    r"\b(?:about|regarding|re|on|for|with|to)\s+(?:the\s+|my\s+|our\s+|your\s+)?\w", re.IGNORECASE
+)
 # A mention or a wave on its own asks for attention as much as a greeting does.
-_ATTENTION = re.compile(r"<@[^>\s]+>|(?<![\w@])@[\w.\-]+|:(?:wave|hand|raised_hand|wave::skin-tone-\d):")
+_ATTENTION = re.compile(
+    r"<@[^>\s]+>|(?<![\w@])@[\w.\-]+|:(?:wave|hand|raised_hand|wave::skin-tone-\d):"
+)
 
 
 def _blank(chars: list[str], start: int, end: int) -> None:
@@ -219,10 +223,7 @@ class _Facts:
     def _asks_about_their_work(self) -> bool:
         """A real question to the recipient that is not itself a favor."""
         favors = self.spans["career_favor"] + self.spans["sizable_favor"]
-        for span in self.questions:
-            if not _overlaps(span, favors):
-                return True
-        return False
+        return any(not _overlaps(span, favors) for span in self.questions)
 
     def _favor(self) -> bool:
         """Does the message ask a favor that mainly serves the sender?"""
