@@ -96,7 +96,8 @@ class _Facts:
             or bool(_ATTENTION.search(prepared.original))
             or bool(_REQUEST_CUE.search(judged))
         )
-        self.bare_ping = self.opener and not self._substantive()
+        # Sharing something or offering help is not a request for attention.
+        self.bare_ping = self.opener and not self._substantive() and not self.spans["offer"]
         self.request = bool(_REQUEST_CUE.search(judged))
         self.questions = self._real_questions()
         self.specific_interest = bool(self.spans["specific_work"]) and (

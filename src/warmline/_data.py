@@ -141,8 +141,10 @@ def compile_phrases(path: Path, key: str, patterns: Iterable[str]) -> re.Pattern
     alternation = "|".join(sorted(patterns, key=len, reverse=True))
     # A space in a phrase stands for any run of blanks, line breaks included: code spans and
     # URLs are blanked to spaces before matching.
-    alternation = alternation.replace(" ", r"\s+")
-    return re.compile(rf"(?<![\w'’])(?:{alternation})(?![\w'’])", re.IGNORECASE)
+    alternation = alternation.replace(" ?", r"\s*").replace(" ", r"\s+")
+    # A match never starts on a blank: without the look-ahead, a phrase with an optional first
+    # word would rescan every run of blanks from each of its positions (quadratic time).
+    return re.compile(rf"(?<![\w'’])(?=\S)(?:{alternation})(?![\w'’])", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)

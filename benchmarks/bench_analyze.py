@@ -1,0 +1,74 @@
+"""Time the analyzer: median per message over the development set, and large inputs.
+
+    python benchmarks/bench_analyze.py
+
+Targets (issue 2): median <= 1 ms per message; 1 MB <= 1 s, growing roughly linearly.
+Also prints the widget feedback timing from bench_feedback.py when it is present.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tests"))
+sys.path.insert(0, str(HERE))
+
+from labeled import load  # noqa: E402
+
+from warmline import analyze  # noqa: E402
+
+
+def per_message(repeats: int = 5) -> list[float]:
+    texts = [item.text for item in load("dev")]
+    for text in texts:  # warm the caches: rules and signals load once
+        analyze(text)
+    timings = []
+    for text in texts:
+        best = min(_time(text) for _ in range(repeats))
+        timings.append(best)
+    return timings
+
+
+def _time(text: str) -> float:
+    start = time.perf_counter()
+    analyze(text)
+    return time.perf_counter() - start
+
+
+def large_input(size: int) -> str:
+    """Realistic text: development messages concatenated as paragraphs up to ``size`` bytes."""
+    paragraphs = [item.text for item in load("dev")]
+    out: list[str] = []
+    total = i = 0
+    while total < size:
+        p = paragraphs[i % len(paragraphs)]
+        out.append(p)
+        total += len(p.encode()) + 2
+        i += 1
+    return "\n\n".join(out)[:size]
+
+
+def main() -> int:
+    timings = per_message()
+    print(f"messages: {len(timings)}")
+    print(f"median per message: {statistics.median(timings) * 1000:.3f} ms")
+    print(f"p95 per message:    {sorted(timings)[int(len(timings) * 0.95)] * 1000:.3f} ms")
+    print(f"max per message:    {max(timings) * 1000:.3f} ms")
+    for label, size in (("10 KB", 10_000), ("100 KB", 100_000), ("1 MB", 1_000_000)):
+        text = large_input(size)
+        seconds = _time(text)
+        print(f"{label:>7}: {seconds:.3f} s  ({seconds / size * 1e6:.2f} us/byte)")
+    try:
+        import bench_feedback
+    except ImportError:
+        return 0
+    print("-- widget feedback")
+    return int(bench_feedback.main() or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,155 @@
+"""The definitions of issue 2, checked on the examples it gives and on boundary cases."""
+
+from __future__ import annotations
+
+import pytest
+
+from warmline import analyze
+
+BARE = [
+    "Hey there 👋",
+    "Guten Morgen!",
+    "heyyy",
+    "u online?",
+    "around??",
+    "have a minute?",
+    "one question for you",
+    "mind if I ask something?",
+    "hello, how's your week going?",
+    "Hey! How are you? Hope you had a lovely weekend, and that the new flat is treating you well!",
+    "can we hop on a call?",
+    "???",
+    "following up on this",
+    "did you see my message?",
+    "could I pick your brain over coffee?",
+    "hope all is well with you!",
+    "<@U024BE7LH>",
+    "Hi Priya,\ngot a sec?",
+]
+NOT_BARE = [
+    "hey, quick q about the build: is main still red?",
+    "Hi!\nIs the 3pm review still on?",
+    "Thanks for the review yesterday, the fixture tip saved me an hour.",
+    "The staging database resets at 6pm tonight, heads up.",
+    "free for 10 minutes to go over the launch checklist?",
+    "Following up on the venue quote from Tuesday: did finance approve it?",
+    "Could I pick your brain about moving from QA into backend roles?",
+    "ok",
+]
+
+
+@pytest.mark.parametrize("text", BARE)
+def test_bare_pings(text: str) -> None:
+    assert analyze(text).bare_ping is True
+
+
+@pytest.mark.parametrize("text", NOT_BARE)
+def test_not_bare(text: str) -> None:
+    assert analyze(text).bare_ping is False
+
+
+@pytest.mark.parametrize(
+    ("text", "ask"),
+    [
+        ("Hi! I see you're a senior engineer at Stripe. Could you refer me?", "transactional"),
+        ("I loved your work at Acme! Could you introduce me to your hiring manager?",
+         "transactional"),
+        ("long time no see!! btw could you get me an interview?", "transactional"),
+        ("Hi Dana, could you review my 80-page thesis by Friday?", "transactional"),
+        ("Your talk on flaky tests changed how we run CI: we quarantined them and cut reruns "
+         "by half. How did you decide the quarantine threshold?", "genuine"),
+        ("Your talk on flaky tests changed how we run CI: we quarantined them and cut reruns "
+         "by half. I'm applying to your team; would you be open to referring me?", "mixed"),
+        ("I fixed the typo in your README, happy to send a PR if that's useful.", "genuine"),
+        ("Hey, is the staging deploy still blocked?", "none"),
+        ("Thanks for covering my shift!", "none"),
+        ("Hello!", "none"),
+    ],
+)
+def test_ask_kind(text: str, ask: str) -> None:
+    assert analyze(text).ask == ask
+
+
+def test_named_but_not_engaged_is_not_specific_interest() -> None:
+    named = "Hi Aisha, loved your talk at KubeCon! Would you be willing to refer me?"
+    engaged = (
+        "Hi Aisha, your KubeCon talk on rolling back StatefulSets changed how we upgrade: we "
+        "copied your snapshot step. Would you be willing to refer me?"
+    )
+    assert analyze(named).ask == "transactional"
+    assert analyze(engaged).ask == "mixed"
+
+
+def test_check_in_feedback_says_what_to_do() -> None:
+    report = analyze("hope all is well with you!")
+    (finding,) = [f for f in report.findings if f.rule_id == "ping.check-in"]
+    assert finding.suggestion and "say it now" in finding.suggestion
+    assert "no reply is needed" in finding.suggestion
+
+
+def test_spans_index_the_original_text() -> None:
+    text = "Hi Sam,\n\nNeed the numbers ASAP!!! Could you refer me? No worries if not."
+    report = analyze(text)
+    assert report.findings
+    for f in report.findings:
+        assert 0 <= f.start <= f.end <= len(text)
+        assert f.excerpt == text[f.start : f.end]
+    assert [(f.start, -f.end) for f in report.findings] == sorted(
+        (f.start, -f.end) for f in report.findings
+    )
+
+
+def test_missing_things_span_the_whole_message() -> None:
+    text = "  Hello!  "
+    report = analyze(text)
+    whole = [f for f in report.findings if f.rule_id in ("request.missing", "request.no-context")]
+    assert len(whole) == 2
+    assert all((f.start, f.end) == (0, len(text)) for f in whole)
+
+
+def test_positive_findings_tell_what_is_good() -> None:
+    report = analyze(
+        "Hi Ines, I used your accessible-charts trick on our dashboards and a blind colleague "
+        "could read them for the first time. Did you test it with NVDA too? No worries if not."
+    )
+    assert {"good.specific-reference", "good.real-question", "good.easy-decline"} <= {
+        f.rule_id for f in report.strengths
+    }
+    assert report.ask == "genuine"
+
+
+# --- Markdown and chat markup -----------------------------------------------------------------
+
+
+def test_quoted_lines_are_not_the_senders_words() -> None:
+    assert analyze("> Hello!\n\nThe fix is in the config flag `retries`.").bare_ping is False
+    quoted_ask = "> could you refer me for the role?\n\nNo, that's the recruiter's job."
+    assert analyze(quoted_ask).ask == "none"
+
+
+def test_code_is_not_judged() -> None:
+    text = "The error says:\n\n```\nURGENT!!! refer me ASAP\n```\n\nDoes the build need a cache?"
+    report = analyze(text)
+    assert report.ask == "none"
+    assert not [f for f in report.findings if f.rule_id == "time.pressure"]
+    inline = analyze("Is `hello` the right greeting string for the test fixture?")
+    assert inline.bare_ping is False
+
+
+def test_slack_markup_and_urls_do_not_confuse_it() -> None:
+    assert analyze("<@U024BE7LH> :wave:").bare_ping is True
+    assert analyze("*hey* <@U024BE7LH> :wave: _around?_").bare_ping is True
+    shared = (
+        "hey <@U07QWERTY1>, saw your PR to `polars` adding the streaming groupby. I benchmarked "
+        "it on our 40 GB files and it went from OOM to 3 min. Is the ordered path expected to "
+        "load everything? https://example.org/x?y=1"
+    )
+    report = analyze(shared)
+    assert report.bare_ping is False
+    assert report.ask == "genuine"
+    for f in report.findings:
+        assert f.excerpt == shared[f.start : f.end]
+
+
+def test_url_alone_is_not_a_greeting() -> None:
+    assert analyze("https://example.org/hello").bare_ping is False

@@ -1,0 +1,73 @@
+"""Properties that hold for any input, and inputs built to make regexes backtrack."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from warmline import analyze
+
+# Any text, mixed with the pieces the analyzer treats specially: markup, quotes, mentions,
+# greetings and phrases that trigger rules.
+chat_text = st.lists(
+    st.one_of(
+        st.text(max_size=12),
+        st.sampled_from(list("`>*_~:<@!?#|\n ")),
+        st.sampled_from(["hey ", "hi ", "pick your brain ", "refer me ", "your talk on ",
+                         "```\n", "> ", "<@U1>", ":wave:", "https://x.y/z ", "ASAP!!! ",
+                         "Hi Ana,\n", "no worries if not", "I tried ", "?"]),
+    ),
+    max_size=40,
+).map("".join)
+
+
+@given(chat_text)
+@settings(max_examples=300, deadline=None)
+def test_never_raises_spans_in_bounds_and_ordered(text: str) -> None:
+    report = analyze(text)
+    assert isinstance(report.bare_ping, bool)
+    assert report.ask in ("none", "genuine", "mixed", "transactional")
+    keys = []
+    for f in report.findings:
+        assert 0 <= f.start <= f.end <= len(text)
+        assert f.excerpt == text[f.start : f.end]
+        keys.append((f.start, -f.end, f.rule_id))
+    assert keys == sorted(keys)
+
+
+@given(chat_text)
+@settings(max_examples=100, deadline=None)
+def test_deterministic(text: str) -> None:
+    assert analyze(text) == analyze(text)
+
+
+ADVERSARIAL = {
+    "repeated words": "hey " * 5000,
+    "repeated phrase": "could you please pick your brain about " * 1000,
+    "spaces": " " * 40000,
+    "spaces between letters": "a " * 20000 + "?",
+    "punctuation": "?!.," * 10000,
+    "question marks": "?" * 40000,
+    "emoji": "👋🙏😊" * 10000,
+    "backticks": "`" * 20001,
+    "quotes": "> " * 20000,
+    "mentions": "<@" * 20000,
+    "shortcodes": ":a" * 20000,
+    "capitalised words": "Hi Ana Bo Cy Di " * 4000,
+    "dashes": "-" * 40000,
+    "long word": "x" * 40000,
+    "newlines": "hi\n" * 13000,
+}
+
+
+@pytest.mark.parametrize("name", ADVERSARIAL)
+def test_adversarial_input_is_linear(name: str) -> None:
+    # 40 KB of the worst repeated patterns. A linear analyzer takes well under a second here;
+    # a pattern that backtracks catastrophically would take minutes or forever.
+    text = ADVERSARIAL[name]
+    start = time.perf_counter()
+    analyze(text)
+    assert time.perf_counter() - start < 5.0, f"{name}: analyze took too long"
