@@ -18,7 +18,6 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 sys.path.insert(0, str(HERE))
 
 from labeled import load  # noqa: E402
-
 from warmline import analyze  # noqa: E402
 
 

@@ -57,7 +57,7 @@ def test_several_sources_and_json(capsys: pytest.CaptureFixture[str], tmp_path: 
 def test_stdin(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "warmline", "check", "-"],
-        input="u online?".encode(), capture_output=True, check=False,
+        input=b"u online?", capture_output=True, check=False,
     )
     assert proc.returncode == 1
     assert b"<stdin>:1:1: ping.bare" in proc.stdout

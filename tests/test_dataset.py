@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from labeled import ASK_LABELS, evaluate, load
 
+from labeled import ASK_LABELS, evaluate, load
 from warmline import analyze
 
 DEV = load("dev")

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from warmline import DataFileError, analyze
-from warmline import _data
+from warmline import DataFileError, _data, analyze
 
 RULES = _data.rules()
 
