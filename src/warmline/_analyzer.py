@@ -15,7 +15,7 @@ from typing import Any
 from . import _data
 from ._data import Rule
 from ._models import AskKind, Finding, Report
-from ._text import WORD, Prepared, prepare
+from ._text import WORD, Prepared, fold, prepare
 
 Span = tuple[int, int]
 
@@ -71,6 +71,19 @@ def _overlaps(span: Span, others: Iterable[Span]) -> bool:
     return any(span[0] < end and start < span[1] for start, end in others)
 
 
+def _without_overlaps(spans: list[Span], others: list[Span]) -> list[Span]:
+    """``spans`` minus those that overlap any of ``others``, in linear time (both sorted)."""
+    kept = []
+    j = 0
+    for start, end in spans:
+        while j < len(others) and others[j][1] <= start:
+            j += 1
+        if j < len(others) and others[j][0] < end:
+            continue
+        kept.append((start, end))
+    return kept
+
+
 class _Facts:
     """What the analyzer knows about one message before any rule runs."""
 
@@ -79,7 +92,7 @@ class _Facts:
         judged = prepared.judged
         self.sentences = prepared.sentences()
         self.spans: dict[str, list[Span]] = {
-            name: [m.span() for m in pattern.finditer(judged)]
+            name: [m.span() for m in pattern.finditer(prepared.folded)]
             for name, pattern in _data.signals().items()
         }
         filler = _data.word_lists()["filler"]
@@ -111,7 +124,7 @@ class _Facts:
     # -- helpers -------------------------------------------------------------------------
 
     def _drop_overlapping(self, name: str, other: str) -> None:
-        self.spans[name] = [s for s in self.spans[name] if not _overlaps(s, self.spans[other])]
+        self.spans[name] = _without_overlaps(self.spans[name], self.spans[other])
 
     def _residue(self) -> str:
         """The judged text with every signal that carries no topic blanked, names included."""
@@ -137,9 +150,10 @@ class _Facts:
         """Blank who a greeting is addressed to: 'Hi Priya', 'hey team', 'Dear Dr. Okafor'."""
         judged = self.prepared.judged
         rest = judged[pos : pos + 60]
+        folded = self.prepared.folded[pos : pos + 60]
         m = re.match(r"[ \t,]*", rest)
         offset = m.end() if m else 0
-        a = addressee.match(rest, offset)
+        a = addressee.match(folded, offset)
         if a:
             _blank(chars, pos + a.start(), pos + a.end())
             return
@@ -173,7 +187,7 @@ class _Facts:
         pos = start_of
         for line in tail:
             stripped = line.strip()
-            m = sign_off.match(stripped)
+            m = sign_off.match(fold(stripped))
             if m and _TRAILING_NAME.fullmatch(stripped, m.end()):
                 offset = pos
                 break
@@ -278,8 +292,10 @@ def _whole(facts: _Facts, rule: Rule) -> list[Span]:
 
 def _existence(facts: _Facts, rule: Rule) -> list[Span]:
     assert rule.pattern is not None
-    judged = facts.prepared.judged
-    spans = [m.span() for m in rule.pattern.finditer(judged)]
+    if rule.signal is not None:
+        spans = list(facts.spans[rule.signal])
+    else:
+        spans = [m.span() for m in rule.pattern.finditer(facts.prepared.folded)]
     if rule.unless_nearby is not None:
         spans = [s for s in spans if not _reason_nearby(facts, s, rule.unless_nearby)]
     return spans
@@ -292,7 +308,7 @@ def _reason_nearby(facts: _Facts, span: Span, pattern: re.Pattern[str]) -> bool:
         if start <= span[0] < end or start < span[1] <= end:
             lo = sentences[max(i - 1, 0)][0]
             hi = sentences[min(i + 1, len(sentences) - 1)][1]
-            return bool(pattern.search(facts.prepared.judged, lo, hi))
+            return bool(pattern.search(facts.prepared.folded, lo, hi))
     return False
 
 

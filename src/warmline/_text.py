@@ -37,6 +37,7 @@ class Prepared:
 
     original: str
     judged: str
+    folded: str  # the judged text in lower case, same length: what signals are matched against
 
     def sentences(self) -> list[tuple[int, int]]:
         """Spans of the sentences of the judged text, stripped of surrounding blanks."""
@@ -57,7 +58,8 @@ class Prepared:
 def _markdown() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark", {"html": False})
+    # Only the block structure (fences, indented code, quotes) is needed; inline parsing is off.
+    return MarkdownIt("commonmark", {"html": False}).disable("inline")
 
 
 def _line_offsets(text: str) -> list[int]:
@@ -97,7 +99,15 @@ def prepare(text: str) -> Prepared:
     _blank_matches(chars, text, _AT_MENTION)
     judged = "".join(chars)
     judged = _EMPHASIS.sub(lambda m: " " * len(m.group()), judged)
-    return Prepared(text, judged)
+    return Prepared(text, judged, fold(judged))
+
+
+def fold(text: str) -> str:
+    """Lower-case ``text`` without changing its length (a few letters grow when lowered)."""
+    folded = text.lower()
+    if len(folded) == len(text):
+        return folded
+    return "".join(c if len(low := c.lower()) != 1 else low for c in text)
 
 
 def words(text: str, start: int = 0, end: int | None = None) -> list[str]:
