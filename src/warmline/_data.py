@@ -322,7 +322,7 @@ def load_rule(path: Path, rules_root: Path) -> Rule:
         suggestion=" ".join(suggestion.split()) if suggestion else None,
         when=_condition(path, data.get("when")),
         pattern=pattern,
-        signal=data["signal"] if "signal" in data else None,
+        signal=data.get("signal"),
         unless_nearby=_pattern(path, data, "unless_nearby"),
         signals=_signal_list(path, "signals", data["signals"]) if "signals" in data else (),
         self_min=self_min,
