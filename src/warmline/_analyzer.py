@@ -46,6 +46,10 @@ _VOCATIVE = re.compile(r"^[ \t]*[A-Z][\w'’-]{1,20}(?: [A-Z][\w'’-]{1,20})?[ 
 _SIGNATURE_DASH = re.compile(r"^[ \t]*[-–—~][ \t]*[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2}[ \t]*$",
                              re.MULTILINE)
 _TRAILING_NAME = re.compile(r"[\s,!.]*(?:[A-Z][\w.'’-]*[ \t]*){0,3}[!.]*\s*")
+_INLINE_SIGN_OFF = re.compile(
+    r"[,.!]\s+(?i:regards|thanks|thank you|cheers|best|br|rgds|thx)[,.!]?\s+"
+    r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?[.!]?\s*$"
+)
 _LETTERS = re.compile(r"[^\W\d_]")
 # "... at Spotify", "... from N26": where someone works says nothing about what the sender wants.
 _ORGANISATION = re.compile(
@@ -192,6 +196,11 @@ class _Facts:
                 offset = pos
                 break
             pos += len(line) + 1
+        if offset == len(judged):
+            # A sign-off at the end of the last line: "... Regards, Suresh".
+            m = _INLINE_SIGN_OFF.search(judged)
+            if m:
+                offset = m.start()
         if offset < len(judged):
             _blank(chars, offset, len(judged))
 
