@@ -113,8 +113,15 @@ class _Facts:
             or bool(_ATTENTION.search(prepared.original))
             or bool(_REQUEST_CUE.search(judged))
         )
-        # Sharing something or offering help is not a request for attention.
-        self.bare_ping = self.opener and not self._substantive() and not self.spans["offer"]
+        # Sharing something or offering help is not a request for attention, and neither is a
+        # reply that only thanks or agrees. Anything else with no topic is a bare ping.
+        acknowledgement = bool(self.spans["acknowledgement"]) and not self.opener
+        self.bare_ping = (
+            (self.opener or bool(_LETTERS.search(judged)) or "?" in judged)
+            and not self._substantive()
+            and not self.spans["offer"]
+            and not acknowledgement
+        )
         self.request = bool(_REQUEST_CUE.search(judged))
         self.questions = self._real_questions()
         self.specific_interest = bool(self.spans["specific_work"]) and (
