@@ -197,12 +197,15 @@ def _bool(path: Path, key: str, value: Any) -> bool:
 
 
 def compile_evidence(path: Path, key: str, value: Any) -> tuple[re.Pattern[str], ...]:
-    """Each string a case-insensitive regular expression matched as whole words."""
+    """Each string a case-insensitive regular expression matched as whole words; a space in it
+    matches any run of blanks, so a phrase may be broken across lines."""
     result = []
     for i, pattern in enumerate(expect_str_list(path, key, value)):
+        # A space stands for any run of blanks, line breaks included.
+        spaced = pattern.replace(" ?", r"\s*").replace(" ", r"\s+")
         try:
             result.append(
-                re.compile(rf"(?<![\w'’])(?:{pattern})(?![\w'’])", re.IGNORECASE)
+                re.compile(rf"(?<![\w'’])(?:{spaced})(?![\w'’])", re.IGNORECASE)
             )
         except re.error as e:
             raise DataFileError(path, f"bad regular expression {pattern!r}: {e}",

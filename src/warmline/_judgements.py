@@ -26,7 +26,7 @@ from typing import Literal
 
 from . import _data, _exercises
 from ._analyzer import analyze
-from ._data import check_keys, compile_phrases, expect, expect_str_list, read_yaml
+from ._data import check_keys, expect, expect_str_list, read_yaml
 from ._errors import DataFileError
 from ._exercises import Piece, Scenario, Target
 from ._models import Finding, Report
@@ -76,19 +76,41 @@ def load_cues(path: Path) -> Cues:
         raise DataFileError(path, "must be a mapping of cue names to pattern lists")
     check_keys(path, data, (*_CUE_LISTS, "generic_words"))
     compiled = {
-        name: compile_phrases(path, name, expect_str_list(path, name, data[name]))
-        for name in _CUE_LISTS
+        name: _compile(path, name, expect_str_list(path, name, data[name])) for name in _CUE_LISTS
     }
     generic = expect(path, "generic_words", data["generic_words"], str, "a string of words")
     return Cues(generic_words=frozenset(generic.lower().split()), **compiled)
 
 
+def _compile(path: Path, key: str, patterns: Sequence[str]) -> re.Pattern[str]:
+    """One case-insensitive pattern matching any of ``patterns`` as whole words."""
+    for i, p in enumerate(patterns):
+        try:
+            re.compile(p)
+        except re.error as e:
+            raise DataFileError(path, f"bad regular expression {p!r}: {e}",
+                                key=f"{key}[{i}]") from None
+    alternation = "|".join(sorted(patterns, key=len, reverse=True))
+    # A space stands for any run of blanks, line breaks included.
+    alternation = alternation.replace(" ?", r"\s*").replace(" ", r"\s+")
+    return re.compile(rf"(?<![\w'’])(?:{alternation})(?![\w'’])", re.IGNORECASE)
+
+
 # --- shared helpers -------------------------------------------------------------------------
+
+
+def _fold(text: str) -> str:
+    """``text`` in lower case, with the same length (the analyzer's signals are lower case)."""
+    folded = text.lower()
+    if len(folded) == len(text):
+        return folded
+    return "".join(low if len(low := c.lower()) == 1 else c for c in text)
 
 
 def _signal_spans(judged: str, names: Iterable[str]) -> list[Span]:
     signals = _data.signals()
-    return [m.span() for name in names for m in signals[name].finditer(judged)]
+    folded = _fold(judged)
+    return [m.span() for name in names for m in signals[name].finditer(folded)]
 
 
 def _term_spans(judged: str, terms: Iterable[re.Pattern[str]]) -> list[Span]:
@@ -260,8 +282,8 @@ def check_rewrite(scenario: Scenario | str, text: str) -> RewriteFeedback:
     if sc.easy_out:
         others = [f for f in others if f.rule_id != "ask.no-easy-out"]
     if others:
-        detail = " ".join(f"{f.message}" + (f" {f.suggestion}" if f.suggestion else "")
-                          for f in others)
+        flagged = "; ".join(dict.fromkeys(f.message.rstrip(".") for f in others))
+        detail = f"Also flagged: {flagged}. The analyzer's notes below say what to change."
         checks.append(Check("other", "Nothing else to fix", False, detail, others[0].principle))
     elif not empty:
         checks.append(Check("other", "Nothing else to fix", True,
@@ -388,13 +410,14 @@ def judge_question(question: str, piece: Piece | None = None, *, start: int = 0)
     rest = core[lead.end():] if lead else core
     mine, theirs = _count_words(rest)
     me_cue = c.about_me.search(rest) or c.favors.search(rest) or next(
-        (m for m in (_data.signals()[n].search(rest) for n in _QUESTION_FAVORS) if m), None)
+        (m for m in (_data.signals()[n].search(_fold(rest)) for n in _QUESTION_FAVORS) if m),
+        None)
     about_me = bool(me_cue) or mine > theirs
     about_them = not about_me and (theirs > 0 or specific)
     if about_them:
         notes.append("✓ About them: their choices, their experience, their thinking.")
     elif about_me:
-        cue = f" ({_quote(me_cue.group(), 30)})" if me_cue else ""
+        cue = f" ({_quote(rest[me_cue.start():me_cue.end()], 30)})" if me_cue else ""
         notes.append(f"✗ About you{cue}: it asks what helps you. Ask what they did, chose or "
                      f"found instead.")
     else:
@@ -475,6 +498,25 @@ class DraftReading:
     verdict: DraftVerdict
 
 
+_SENTENCE_IN_PARAGRAPH = re.compile(r"[^.!?\n]+[.!?]*")
+_SINGLE_NEWLINE = re.compile(r"(?<!\n)\n(?!\n)")
+
+
+def _sentences(text: str) -> list[Span]:
+    """Sentences of a draft: a line break inside a paragraph is only wrapping."""
+    flat = _SINGLE_NEWLINE.sub(" ", text)  # same length, so spans index ``text``
+    spans = []
+    for m in _SENTENCE_IN_PARAGRAPH.finditer(flat):
+        start, end = m.span()
+        while start < end and flat[start].isspace():
+            start += 1
+        while end > start and flat[end - 1].isspace():
+            end -= 1
+        if WORD.search(flat, start, end):
+            spans.append((start, end))
+    return spans
+
+
 def _overlaps(span: Span, spans: Sequence[Span]) -> bool:
     return any(span[0] < e and s < span[1] for s, e in spans)
 
@@ -502,7 +544,7 @@ def read_draft(text: str, target: Target | str | None = None) -> DraftReading:
     hollow = _signal_spans(judged, _HOLLOW_SIGNALS)
 
     about_them = about_me = 0
-    for span in prepared.sentences():
+    for span in _sentences(judged):
         sentence = judged[span[0]:span[1]]
         mentions = _overlaps(span, interest)
         favor = _overlaps(span, favors)

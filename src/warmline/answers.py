@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Union
+from typing import Any, TypeAlias
 
 from ._errors import AnswersFileError
 
@@ -69,7 +69,10 @@ FILE_NAME = "warmline-answers.json"
 FORMAT = "warmline-answers"
 SCHEMA_VERSION = 1
 
-JSONValue = Union[str, int, float, bool, None, list["JSONValue"], dict[str, "JSONValue"]]
+# Any value JSON can hold: what an answer may be.
+JSONValue: TypeAlias = (
+    "str | int | float | bool | list[JSONValue] | dict[str, JSONValue] | None"
+)
 
 _EXERCISE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 _SECTIONS = ("answers", "drafts")

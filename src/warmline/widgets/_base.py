@@ -1,0 +1,94 @@
+"""What every exercise widget shares: its exercise, the answers file, and a status line."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, ClassVar
+
+import ipywidgets as widgets
+import traitlets
+
+from .. import _exercises
+from .._errors import AnswersFileError
+from ..answers import Answer, AnswerBook, JSONValue, load_answers, record_answer, save_draft
+from . import _html
+
+FULL = widgets.Layout(width="100%", max_width="48em")
+LABEL_STYLE = {"description_width": "initial"}
+
+
+class ExerciseWidget(widgets.VBox):  # type: ignore[misc]
+    """Base of the exercise widgets: a VBox for one exercise of the course.
+
+    ``recorded`` (a traitlet) is true once an answer is recorded, in this session or earlier.
+    ``answers_path`` overrides the answers file (``warmline-answers.json`` in the working
+    folder by default).
+    """
+
+    kind: ClassVar[str] = ""
+    recorded = traitlets.Bool(False).tag(sync=False)
+
+    def __init__(self, exercise_id: str, *, answers_path: str | os.PathLike[str] | None = None,
+                 **kwargs: Any) -> None:
+        ex = _exercises.exercise(exercise_id)
+        if ex.kind != self.kind:
+            raise ValueError(f"exercise {exercise_id!r} is a {ex.kind!r} exercise, not a "
+                             f"{self.kind!r} one; use warmline.widgets.exercise({exercise_id!r})")
+        super().__init__(**kwargs)
+        self.exercise = ex
+        self.answers_path = answers_path
+        self._last_saved: JSONValue = None
+        self._restoring = False  # while True, changes to the inputs are not saved as drafts
+        self._status = widgets.HTML(value="")
+        self._title = widgets.HTML(value=f"<h3>{_html.esc(ex.title)}</h3>")
+
+    # -- answers file -----------------------------------------------------------------------
+
+    def _book(self) -> AnswerBook | None:
+        try:
+            return load_answers(self.answers_path)
+        except AnswersFileError as e:
+            self._show_error(e)
+            return None
+
+    def _saved(self) -> tuple[Answer | None, Answer | None, Answer | None]:
+        """This exercise's recorded answer, draft, and the newer of the two.
+
+        All None if the answers file can't be read (the status line then says why).
+        """
+        book = self._book()
+        if book is None:
+            return None, None, None
+        eid = self.exercise.id
+        answer = book.answers.get(eid)
+        self.recorded = answer is not None
+        return answer, book.drafts.get(eid), book.latest(eid)
+
+    def _save_draft(self, value: JSONValue, *, quiet: bool = False) -> None:
+        if self._restoring or value == self._last_saved:
+            return
+        try:
+            saved = save_draft(self.exercise.id, value, path=self.answers_path)
+        except AnswersFileError as e:
+            self._show_error(e)
+            return
+        self._last_saved = saved.value
+        if not quiet:
+            self._say(_html.OK, f"Draft saved ({_html.when(saved.saved_at)}).")
+
+    def _record(self, value: JSONValue, what: str = "Answer recorded") -> Answer | None:
+        try:
+            saved = record_answer(self.exercise.id, value, path=self.answers_path)
+        except AnswersFileError as e:
+            self._show_error(e)
+            return None
+        self._last_saved = saved.value
+        self.recorded = True
+        self._say(_html.OK, f"{what} ({_html.when(saved.saved_at)}).")
+        return saved
+
+    def _show_error(self, error: Exception) -> None:
+        self._status.value = _html.status(_html.NO, str(error))
+
+    def _say(self, symbol: str, message: str) -> None:
+        self._status.value = _html.status(symbol, message)
