@@ -50,6 +50,16 @@ _INLINE_SIGN_OFF = re.compile(
     r"[,.!]\s+(?i:regards|thanks|thank you|cheers|best|br|rgds|thx)[,.!]?\s+"
     r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?[.!]?\s*$"
 )
+_ABOUT_SOMEONE = re.compile(
+    r"(?:i|i'm|i’m|i've|i’ve|i'd|i’d|i am|my|as an?|we|you|you're|you’re|your|having|being|"
+    r"currently|presently|with|since|after|during|given|considering|it|this|that|permit|allow)\b",
+    re.IGNORECASE,
+)
+# A topic attached to a request: "advice on our fundraising strategy", "about the launch".
+_STRICT_TOPIC = re.compile(
+    r"\b(?:about|regarding|re:|on (?:our|my|the|how|why|what|whether|which|when))\s+\w",
+    re.IGNORECASE,
+)
 _LETTERS = re.compile(r"[^\W\d_]")
 # "... at Spotify", "... from N26": where someone works says nothing about what the sender wants.
 _ORGANISATION = re.compile(
@@ -113,6 +123,13 @@ class _Facts:
             or bool(_ATTENTION.search(prepared.original))
             or bool(_REQUEST_CUE.search(judged))
         )
+        self.request = bool(_REQUEST_CUE.search(judged))
+        self.questions = self._real_questions()
+        self.specific_interest = bool(self.spans["specific_work"]) and (
+            bool(self.spans["engagement"])
+            or bool(self.spans["offer"])
+            or self._asks_about_their_work()
+        )
         # Sharing something or offering help is not a request for attention, and neither is a
         # reply that only thanks or agrees. Anything else with no topic is a bare ping.
         acknowledgement = bool(self.spans["acknowledgement"]) and not self.opener
@@ -121,13 +138,6 @@ class _Facts:
             and not self._substantive()
             and not self.spans["offer"]
             and not acknowledgement
-        )
-        self.request = bool(_REQUEST_CUE.search(judged))
-        self.questions = self._real_questions()
-        self.specific_interest = bool(self.spans["specific_work"]) and (
-            bool(self.spans["engagement"])
-            or bool(self.spans["offer"])
-            or self._asks_about_their_work()
         )
         self.favor = self._favor()
         self.ask: AskKind = self._ask()
@@ -225,7 +235,20 @@ class _Facts:
         a statement needs two, so that a stray word in small talk does not count as content.
         """
         judged = self.prepared.judged
+        # When the only request is for time ("could we chat?") and nothing of the recipient's
+        # work is engaged with, sentences about who the sender is or where the recipient works
+        # are context for a chat with no topic, not a topic.
+        time_only = not self.specific_interest and bool(
+            self.spans["call_request"] or self.spans["pick_brain"] or self.spans["presence"]
+        )
         for start, end in self.sentences:
+            if (
+                time_only
+                and _ABOUT_SOMEONE.match(judged, start)
+                and not judged[start:end].rstrip().endswith("?")
+                and not _STRICT_TOPIC.search(self.residue, start, end)
+            ):
+                continue
             topic = self._topic_words(start, end)
             if len(topic) >= 2:
                 return True

@@ -27,7 +27,13 @@ _SLACK_LINK_START = re.compile(r"<(?:https?://|mailto:)[^\s|>]{1,2000}\|")
 _SHORTCODE = re.compile(r":[a-z0-9_+\-]{2,40}:")
 _AT_MENTION = re.compile(r"(?<![\w@])@[\w.\-]{1,40}")
 _EMPHASIS = re.compile(r"(?<!\w)[*_~]+|[*_~]+(?!\w)")
-_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*|[.!?]+")
+# A sentence ends at a line break, or at . ! ? followed by a blank (so "8.9", "B.Tech" and
+# "e.g." inside a line do not end one), except after a title such as "Dr.".
+_SENTENCE_END = re.compile(r"\n|[.!?]+(?=\s|$)")
+_ABBREVIATION = re.compile(
+    r"(?:^|\s)(?:mr|mrs|ms|mx|dr|prof|st|sr|jr|vs|etc|e\.g|i\.e|no|fig|approx|dept|univ|inc|ltd|co)\.$",
+    re.IGNORECASE,
+)
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+")
 
 
@@ -41,17 +47,25 @@ class Prepared:
 
     def sentences(self) -> list[tuple[int, int]]:
         """Spans of the sentences of the judged text, stripped of surrounding blanks."""
-        spans = []
         judged = self.judged
-        for m in _SENTENCE.finditer(judged):
-            start, end = m.span()
-            while start < end and judged[start].isspace():
-                start += 1
-            while end > start and judged[end - 1].isspace():
-                end -= 1
-            if end > start:
-                spans.append((start, end))
-        return spans
+        spans = []
+        start = 0
+        for m in _SENTENCE_END.finditer(judged):
+            end = m.end()
+            if m.group() == "." and _ABBREVIATION.search(judged, max(start, end - 8), end):
+                continue
+            spans.append(_strip(judged, start, end))
+            start = end
+        spans.append(_strip(judged, start, len(judged)))
+        return [(a, b) for a, b in spans if b > a]
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 @lru_cache(maxsize=1)
