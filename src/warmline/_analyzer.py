@@ -31,7 +31,7 @@ _REQUEST_CUE = re.compile(
     r"\b(?:is|would) it (?:be )?possible|\bany chance\b|\bhoping (?:you|to|that)|\bi was hoping\b|"
     r"\bwondering (?:if|whether)|\blet me know if\b|\bplease\b|\bopen to\b|\bwilling to\b|"
     r"\b(?:i'?m|i am) (?:looking|seeking|hoping|trying|reaching out)|\bif you could\b|\blmk\b|"
-    r"\bappreciate (?:it|any|your)|\bpl[sz]\b|\bneed (?:a|an|your|some)\b|\bwant to ask\b|"
+    r"\bappreciate (?:it|any|your)|\bpl[sz]\b|\bkindly\b|\bneed (?:a|an|your|some)\b|\bwant to ask\b|"
     r"\bgrateful\b",
     re.IGNORECASE,
 )
