@@ -25,16 +25,6 @@ _EMPTY_SIGNALS = ("greeting", "presence", "meta_ask", "pleasantry", "check_in", 
 # Signals that open (or re-open) a conversation and ask for the reader's attention.
 _OPENER_SIGNALS = ("greeting", "presence", "meta_ask", "pleasantry", "check_in", "reping",
                    "call_request", "pick_brain")
-_REQUEST_CUE = re.compile(
-    r"\?|\b(?:could|can|would|will|might) (?:you|u)\b|\bwould(?: you)? (?:love|like|be open|be "
-    r"willing|mind)|\bi'?d (?:love|like|appreciate|be (?:grateful|thrilled|honou?red|so grateful))|"
-    r"\b(?:is|would) it (?:be )?possible|\bany chance\b|\bhoping (?:you|to|that)|\bi was hoping\b|"
-    r"\bwondering (?:if|whether)|\blet me know if\b|\bplease\b|\bopen to\b|\bwilling to\b|"
-    r"\b(?:i'?m|i am) (?:looking|seeking|hoping|trying|reaching out)|\bif you could\b|\blmk\b|"
-    r"\bappreciate (?:it|any|your)|\bpl[sz]\b|\bkindly\b|\bneed (?:a|an|your|some)\b|\bwant to ask\b|"
-    r"\bgrateful\b",
-    re.IGNORECASE,
-)
 _TITLE = re.compile(r"(?:professor|prof|dr|mrs|mr|ms|mx|sir|madam|miss)\b\.?", re.IGNORECASE)
 _AFTER_NAME = re.compile(
     r"\s*(?:[,!.:;?\n)\-–—]|$|[^\w\s]|(?:how|are|r|u|you|got|have|quick|hope|do|can|could|is|"
@@ -58,6 +48,12 @@ _ABOUT_SOMEONE = re.compile(
 # A topic attached to a request: "advice on our fundraising strategy", "about the launch".
 _STRICT_TOPIC = re.compile(
     r"\b(?:about|regarding|re:|on (?:our|my|the|how|why|what|whether|which|when))\s+\w",
+    re.IGNORECASE,
+)
+# Favors that name no topic of their own: "for some advice", "pick your brain", "your journey".
+_VAGUE_FAVOR = re.compile(
+    r"advice|guidance|tips|pointers|mentor|brain|journey|career|path|learn|experience|time|chat|"
+    r"call|coffee|connect|network|insight|perspective|wisdom|leads",
     re.IGNORECASE,
 )
 _LETTERS = re.compile(r"[^\W\d_]")
@@ -121,9 +117,10 @@ class _Facts:
             any(self.spans[name] for name in _OPENER_SIGNALS)
             or ("?" in judged and not _LETTERS.search(judged))
             or bool(_ATTENTION.search(prepared.original))
-            or bool(_REQUEST_CUE.search(judged))
+            or "?" in judged
+            or bool(self.spans["request_cue"])
         )
-        self.request = bool(_REQUEST_CUE.search(judged))
+        self.request = "?" in judged or bool(self.spans["request_cue"])
         self.questions = self._real_questions()
         self.specific_interest = bool(self.spans["specific_work"]) and (
             bool(self.spans["engagement"])
@@ -249,6 +246,11 @@ class _Facts:
                 and not _STRICT_TOPIC.search(self.residue, start, end)
             ):
                 continue
+            if any(
+                start < e and s < end and not _VAGUE_FAVOR.search(judged, s, e)
+                for s, e in self.spans["career_favor"] + self.spans["sizable_favor"]
+            ):
+                return True  # a concrete favor ("a referral", "my 80-page thesis") is a topic
             topic = self._topic_words(start, end)
             if len(topic) >= 2:
                 return True
