@@ -113,14 +113,12 @@ class _Facts:
         ]
         self._drop_overlapping("career_favor", "specific_work")
         self._drop_overlapping("sizable_favor", "specific_work")
-        self.opener = (
-            any(self.spans[name] for name in _OPENER_SIGNALS)
-            or ("?" in judged and not _LETTERS.search(judged))
-            or bool(_ATTENTION.search(prepared.original))
-            or "?" in judged
-            or bool(self.spans["request_cue"])
-        )
         self.request = "?" in judged or bool(self.spans["request_cue"])
+        self.opener = (
+            self.request
+            or any(self.spans[name] for name in _OPENER_SIGNALS)
+            or bool(_ATTENTION.search(prepared.original))
+        )
         self.questions = self._real_questions()
         self.specific_interest = bool(self.spans["specific_work"]) and (
             bool(self.spans["engagement"])
