@@ -45,9 +45,20 @@ _ABOUT_SOMEONE = re.compile(
     r"currently|presently|with|since|after|during|given|considering|it|this|that|permit|allow)\b",
     re.IGNORECASE,
 )
-# A topic attached to a request: "advice on our fundraising strategy", "about the launch".
+# A topic attached to a request: "advice on our fundraising strategy", "about the launch",
+# "to go over the invoice".
 _STRICT_TOPIC = re.compile(
-    r"\b(?:about|regarding|re:|on (?:our|my|the|how|why|what|whether|which|when))\s+\w",
+    r"\b(?:about|regarding|re:|on (?:our|my|the|how|why|what|whether|which|when)|to (?:discuss|go "
+    r"over|talk about|chat about|review|sort out|fix|finalise|finalize|plan|prep|prepare|walk "
+    r"through|look at|figure out|decide|agree on|catch up on|sync on|debug)|on \w+ing|hear (?:about|"
+    r"how|what|why)|(?:advice|tips|help|input|thoughts|feedback) (?:on|about|with))\s+\w",
+    re.IGNORECASE,
+)
+# What a sender says about themselves in a cold note: a CV, not a topic.
+_CREDENTIALS = re.compile(
+    r"\b(?:internships?|degree|graduat\w*|certifi\w*|c?gpa|msc|bsc|mba|phd|b\.?tech|m\.?tech|"
+    r"experience|published|papers?|portfolio|club|alumn\w*|fresher|resume|cv|skills|proficient|"
+    r"passionate|motivated|hard-?working|award\w*|distinction|honou?rs|student|major\w*|years)\b",
     re.IGNORECASE,
 )
 # Favors that name no topic of their own: "for some advice", "pick your brain", "your journey".
@@ -237,18 +248,13 @@ class _Facts:
             self.spans["call_request"] or self.spans["pick_brain"] or self.spans["presence"]
         )
         for start, end in self.sentences:
-            if (
-                time_only
-                and _ABOUT_SOMEONE.match(judged, start)
-                and not judged[start:end].rstrip().endswith("?")
-                and not _STRICT_TOPIC.search(self.residue, start, end)
-            ):
-                continue
             if any(
                 start < e and s < end and not _VAGUE_FAVOR.search(judged, s, e)
                 for s, e in self.spans["career_favor"] + self.spans["sizable_favor"]
             ):
                 return True  # a concrete favor ("a referral", "my 80-page thesis") is a topic
+            if time_only and self._introduces_a_chat(start, end):
+                continue
             topic = self._topic_words(start, end)
             if len(topic) >= 2:
                 return True
@@ -258,6 +264,27 @@ class _Facts:
             ):
                 return True
         return False
+
+    def _introduces_a_chat(self, start: int, end: int) -> bool:
+        """Is this sentence, in a message that asks only for time, context rather than topic?
+
+        "Could we grab coffee?", "I'm a final-year student with two internships", "I see you
+        lead growth at Revolut": who is who, and the request for time itself, say nothing about
+        what the chat would be about, unless a topic is attached ("to go over the invoice").
+        """
+        if _STRICT_TOPIC.search(self.residue, start, end):
+            return False
+        span = (start, end)
+        if any(
+            _overlaps(span, self.spans[name])
+            for name in ("call_request", "pick_brain", "presence", "small_talk",
+                         "credential_reason", "generic_praise")
+        ):
+            return True
+        judged = self.prepared.judged
+        return bool(_ABOUT_SOMEONE.match(judged, start)) and bool(
+            _CREDENTIALS.search(judged, start, end)
+        )
 
     def _real_questions(self) -> list[Span]:
         """Sentences that ask something with a topic, not 'got a minute?' or 'how are you?'."""

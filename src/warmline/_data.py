@@ -148,7 +148,8 @@ def compile_phrases(path: Path, key: str, patterns: Iterable[str]) -> re.Pattern
                          alternation)
     # A match never starts on a blank: without the look-ahead, a phrase with an optional first
     # word would rescan every run of blanks from each of its positions (quadratic time).
-    return re.compile(rf"(?<![\w'’])(?=\S)(?:{alternation})(?![\w'’])")
+    # Whole words only; a hyphen joins words too ("on-call" holds no "call").
+    return re.compile(rf"(?<![\w'’-])(?=\S)(?:{alternation})(?![\w'’-])")
 
 
 @lru_cache(maxsize=1)
