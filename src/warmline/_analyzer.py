@@ -64,7 +64,7 @@ _CREDENTIALS = re.compile(
 # Favors that name no topic of their own: "for some advice", "pick your brain", "your journey".
 _VAGUE_FAVOR = re.compile(
     r"advice|guidance|tips|pointers|mentor|brain|journey|career|path|learn|experience|time|chat|"
-    r"call|coffee|connect|network|insight|perspective|wisdom|leads",
+    r"call|coffee|connect|network|insight|perspective|wisdom|leads|opportunit|break|grow",
     re.IGNORECASE,
 )
 _LETTERS = re.compile(r"[^\W\d_]")
@@ -248,11 +248,14 @@ class _Facts:
             self.spans["call_request"] or self.spans["pick_brain"] or self.spans["presence"]
         )
         for start, end in self.sentences:
-            if any(
+            asks = judged[start:end].rstrip().endswith("?") or _overlaps(
+                (start, end), self.spans["request_cue"]
+            )
+            if asks and any(
                 start < e and s < end and not _VAGUE_FAVOR.search(judged, s, e)
                 for s, e in self.spans["career_favor"] + self.spans["sizable_favor"]
             ):
-                return True  # a concrete favor ("a referral", "my 80-page thesis") is a topic
+                return True  # asking a concrete favor ("a referral", "my 80-page thesis")
             if time_only and self._introduces_a_chat(start, end):
                 continue
             topic = self._topic_words(start, end)
