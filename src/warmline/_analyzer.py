@@ -315,7 +315,9 @@ class _Facts:
             return True
         if self.spans["pick_brain"] and not self.specific_interest:
             return True
-        generic_reason = self.spans["generic_praise"] or self.spans["credential_reason"]
+        generic_reason = (
+            self.spans["generic_praise"] or self.spans["credential_reason"] or self.spans["seeker"]
+        )
         return bool(self.spans["call_request"] and generic_reason and not self.specific_interest)
 
     def _ask(self) -> AskKind:
