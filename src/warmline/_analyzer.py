@@ -50,8 +50,8 @@ _ABOUT_SOMEONE = re.compile(
 _STRICT_TOPIC = re.compile(
     r"\b(?:about|regarding|re:|on (?:our|my|the|how|why|what|whether|which|when)|to (?:discuss|go "
     r"over|talk about|chat about|review|sort out|fix|finalise|finalize|plan|prep|prepare|walk "
-    r"through|look at|figure out|decide|agree on|catch up on|sync on|debug)|on \w+ing|hear (?:about|"
-    r"how|what|why)|(?:advice|tips|help|input|thoughts|feedback) (?:on|about|with))\s+\w",
+    r"through|look at|figure out|decide|agree on|catch up on|sync on|debug)|on \w+ing|hear "
+    r"(?:about|how|what|why)|(?:advice|tips|help|input|thoughts|feedback) (?:on|about|with))\s+\w",
     re.IGNORECASE,
 )
 # What a sender says about themselves in a cold note: a CV, not a topic.
@@ -131,7 +131,8 @@ class _Facts:
             or bool(_ATTENTION.search(prepared.original))
         )
         self.questions = self._real_questions()
-        self.specific_interest = bool(self.spans["specific_work"]) and (
+        named = self.spans["specific_work"] or self.spans["work_mention"]
+        self.specific_interest = bool(named) and (
             bool(self.spans["engagement"])
             or bool(self.spans["offer"])
             or self._asks_about_their_work()
