@@ -10,10 +10,13 @@ from labeled import ASK_LABELS, evaluate, load
 from warmline import analyze
 
 DEV = load("dev")
+DEV2 = load("dev2")
+DEV3 = load("dev3")
 TEST = load("test")
+SPLITS = {"dev": DEV, "dev2": DEV2, "dev3": DEV3, "test": TEST}
 
 
-@pytest.mark.parametrize("items", [DEV, TEST], ids=["dev", "test"])
+@pytest.mark.parametrize("items", SPLITS.values(), ids=SPLITS.keys())
 def test_set_is_well_formed(items: list) -> None:  # type: ignore[type-arg]
     ids = [i.id for i in items]
     assert len(ids) == len(set(ids))
@@ -31,7 +34,8 @@ def test_sizes_required_by_the_issue() -> None:
     assert len(TEST) >= 100
     pairs = {i.pair for i in DEV + TEST if i.pair}
     assert len(pairs) >= 50
-    assert not {i.text for i in DEV} & {i.text for i in TEST}, "splits must not overlap"
+    dev_texts = {i.text for i in DEV + DEV2 + DEV3}
+    assert not dev_texts & {i.text for i in TEST}, "the held-out split must not overlap the others"
 
 
 def test_dev_split_meets_the_targets() -> None:
@@ -41,13 +45,19 @@ def test_dev_split_meets_the_targets() -> None:
     assert ev.ask_macro_f1 >= 0.75
 
 
-def test_held_out_split_does_not_regress() -> None:
-    """Regression floors at the level measured when the split was first scored.
+@pytest.mark.parametrize(
+    ("split", "bare", "transactional", "macro"),
+    [("dev2", 0.93, 0.87, 0.88), ("dev3", 0.89, 0.78, 0.73), ("test", 0.80, 0.76, 0.82)],
+)
+def test_other_splits_do_not_regress(
+    split: str, bare: float, transactional: float, macro: float
+) -> None:
+    """Regression floors a little under the figures measured at the last change.
 
-    These are not the issue's targets (the closing note reports the real figures); they only
-    catch a change that makes the analyzer worse on messages nobody tuned it to.
+    They are not the issue's targets (the closing note reports the real figures); they catch a
+    change that makes the analyzer worse on messages it was not written against.
     """
-    ev = evaluate(TEST, analyze)
-    assert ev.bare_ping.f1 >= 0.70
-    assert ev.ask["transactional"].f1 >= 0.74
-    assert ev.ask_macro_f1 >= 0.77
+    ev = evaluate(SPLITS[split], analyze)
+    assert ev.bare_ping.f1 >= bare
+    assert ev.ask["transactional"].f1 >= transactional
+    assert ev.ask_macro_f1 >= macro
