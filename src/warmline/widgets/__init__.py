@@ -8,6 +8,9 @@ gives feedback as the learner types, saves drafts and records answers to the ans
     exercise("rewrite-staging-flag")     # the right widget for the exercise's kind
     Progress()                           # which exercises are done
 
+Two lesson widgets are not exercises: :class:`FriendshipHours` (how long friendship takes, as a
+chart) and :class:`MessageCheck` (any message, judged as you type).
+
 The widgets hold no analysis logic: they call warmline's judgements and render the result, with
 all learner text escaped or rendered as Markdown with raw HTML disabled.
 """
@@ -19,6 +22,7 @@ from typing import Any
 
 from .. import _exercises
 from ._base import ExerciseWidget
+from ._course import FriendshipHours, MessageCheck
 from ._deck import SpotTheAsk
 from ._intentions import CheckIntentions
 from ._interest import StayInterested
@@ -28,6 +32,8 @@ from ._rewrite import RewriteExercise
 __all__ = [
     "CheckIntentions",
     "ExerciseWidget",
+    "FriendshipHours",
+    "MessageCheck",
     "Progress",
     "RewriteExercise",
     "SpotTheAsk",

@@ -23,13 +23,17 @@ class ExerciseWidget(widgets.VBox):  # type: ignore[misc]
     ``recorded`` (a traitlet) is true once an answer is recorded, in this session or earlier.
     ``answers_path`` overrides the answers file (``warmline-answers.json`` in the working
     folder by default).
+
+    Once an answer is recorded, exercises that have a model answer show it, and why it works;
+    never before. ``show_model=False`` never shows it (a graded notebook that reuses a practice
+    exercise), and a graded exercise never does.
     """
 
     kind: ClassVar[str] = ""
     recorded = traitlets.Bool(False).tag(sync=False)
 
     def __init__(self, exercise_id: str, *, answers_path: str | os.PathLike[str] | None = None,
-                 **kwargs: Any) -> None:
+                 show_model: bool = True, **kwargs: Any) -> None:
         ex = _exercises.exercise(exercise_id)
         if ex.kind != self.kind:
             raise ValueError(f"exercise {exercise_id!r} is a {ex.kind!r} exercise, not a "
@@ -37,6 +41,7 @@ class ExerciseWidget(widgets.VBox):  # type: ignore[misc]
         super().__init__(**kwargs)
         self.exercise = ex
         self.answers_path = answers_path
+        self.show_model = show_model and not ex.graded
         self._last_saved: JSONValue = None
         self._restoring = False  # while True, changes to the inputs are not saved as drafts
         self._status = widgets.HTML(value="")

@@ -97,8 +97,12 @@ def notes(lines: Iterable[str]) -> str:
     return f'<ul style="{_LIST}">{"".join(f"<li>{esc(line)}</li>" for line in lines)}</ul>'
 
 
-def findings(found: Sequence[Finding], *, title: str = "What the analyzer noticed") -> str:
-    """Problems and strengths, each with its message, explanation and suggestion, in words."""
+def findings(found: Sequence[Finding], *, title: str = "What the analyzer noticed",
+             open_: bool = False) -> str:
+    """Problems and strengths, each with its message, explanation and suggestion, in words.
+
+    The list is folded away under ``title`` unless ``open_``.
+    """
     if not found:
         return ""
     rows = []
@@ -110,7 +114,8 @@ def findings(found: Sequence[Finding], *, title: str = "What the analyzer notice
         rows.append(f"<li>{symbol} <strong>{esc(f.message)}</strong> <em>({kind})</em> "
                     f"{esc(f.explanation)}{tip} "
                     f'<span style="font-size: 0.85em">[{principle(f.principle)}]</span></li>')
-    return (f"<details><summary>{esc(title)} ({len(found)})</summary>"
+    state = " open" if open_ else ""
+    return (f"<details{state}><summary>{esc(title)} ({len(found)})</summary>"
             f'<ul style="{_LIST}">{"".join(rows)}</ul></details>')
 
 

@@ -126,9 +126,15 @@ class CheckIntentions(ExerciseWidget):
             self._show_model()
 
     def _show_model(self) -> None:
-        if self.exercise.graded:
+        if not self.show_model:
             return
+        model = self.target.model_draft
+        reading = read_draft(model, self.target)
+        # Why it works, in the same words as the feedback on the learner's own draft.
+        why = list(dict.fromkeys([*reading.notes,
+                                  *(f"{_html.OK} {f.message}" for f in reading.report.strengths)]))
         self._model.value = _html.box(
-            "<details><summary>One possible draft</summary>"
-            + _html.bubble(_html.markdown(self.target.model_draft), label="A model draft:")
+            "<details><summary>One possible draft, and why it works</summary>"
+            + _html.bubble(_html.markdown(model), label="A model draft:")
+            + "<p><strong>Why it works:</strong></p>" + _html.notes(why)
             + "</details>")

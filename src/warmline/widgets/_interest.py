@@ -103,9 +103,12 @@ class StayInterested(ExerciseWidget):
             self._show_model()
 
     def _show_model(self) -> None:
-        if self.exercise.graded:
+        if not self.show_model:
             return
-        questions = self.piece.model_questions.splitlines()
+        # Each question with why it works, in the same words as the feedback on the learner's.
+        judged = judge_questions(self.piece, self.piece.model_questions).questions
+        items = "".join(f"<li><q>{_html.esc(q.text)}</q>{_html.notes(q.notes)}</li>"
+                        for q in judged)
         self._model.value = _html.box(
-            "<details><summary>Some questions others asked</summary>"
-            + _html.notes(questions) + "</details>")
+            "<details><summary>Some questions others asked, and why they work</summary>"
+            f"<ol>{items}</ol></details>")

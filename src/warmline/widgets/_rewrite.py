@@ -112,7 +112,7 @@ class RewriteExercise(ExerciseWidget):
             self._show_model()
 
     def _show_model(self) -> None:
-        if self.exercise.graded:
+        if not self.show_model:
             return
         sc = self.scenario
         self._model.value = _html.box(
