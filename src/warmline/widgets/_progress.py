@@ -21,6 +21,9 @@ _STATUS = {
 
 def render_progress(rows: tuple[ProgressRow, ...]) -> str:
     """A summary line and a table of exercises, with symbols and words for each status."""
+    # Graded exercises live in the workbook, with its own answers file: the course's progress
+    # counts the lessons' exercises only.
+    rows = tuple(r for r in rows if not r.exercise.graded)
     core = [r for r in rows if not r.exercise.optional]
     extra = [r for r in rows if r.exercise.optional]
 
