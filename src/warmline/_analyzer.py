@@ -105,6 +105,19 @@ def _without_overlaps(spans: list[Span], others: list[Span]) -> list[Span]:
     return kept
 
 
+class _Spans(dict[str, list[Span]]):
+    """Where each signal matches, found the first time a signal is asked for."""
+
+    def __init__(self, folded: str) -> None:
+        super().__init__()
+        self.folded = folded
+
+    def __missing__(self, name: str) -> list[Span]:
+        spans = [m.span() for m in _data.signals()[name].finditer(self.folded)]
+        self[name] = spans
+        return spans
+
+
 class _Facts:
     """What the analyzer knows about one message before any rule runs."""
 
@@ -112,10 +125,7 @@ class _Facts:
         self.prepared = prepared
         judged = prepared.judged
         self.sentences = prepared.sentences()
-        self.spans: dict[str, list[Span]] = {
-            name: [m.span() for m in pattern.finditer(prepared.folded)]
-            for name, pattern in _data.signals().items()
-        }
+        self.spans = _Spans(prepared.folded)
         filler = _data.word_lists()["filler"]
         self.residue = self._residue()
         self.content_words = [
@@ -449,7 +459,9 @@ def explain(text: str) -> dict[str, Any]:
     facts = _Facts(prepare(text))
     return {
         "signals": {
-            name: [text[s:e] for s, e in spans] for name, spans in facts.spans.items() if spans
+            name: [text[s:e] for s, e in facts.spans[name]]
+            for name in _data.signals()
+            if facts.spans[name]
         },
         "content_words": facts.content_words,
         "opener": facts.opener,
