@@ -12,6 +12,7 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from ._errors import InputError, WarmlineError
 
@@ -101,6 +102,109 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if any(report.problems for _, report in reports) else 0
 
 
+# --- instructor and workbook commands (the logic lives in _instructor) ----------------------
+
+
+def _course(args: argparse.Namespace) -> Any:
+    from ._instructor import find_course
+
+    return find_course(args.course)
+
+
+def _show_leaks(leaks: Sequence[Any], where: str) -> None:
+    for leak in leaks:
+        s = leak.secret
+        print(f"{leak.path}: {s.region} text from {s.notebook} (cell {s.grade_id}): "
+              f"{s.text.strip()!r}", file=sys.stderr)
+    print(f"warmline: FAILED: {len(leaks)} leak(s) of solution, hidden-test or mark-scheme text "
+          f"{where}", file=sys.stderr)
+
+
+def _release(args: argparse.Namespace) -> int:
+    from ._instructor import release
+
+    result = release(_course(args), args.assignments)
+    if result.leaks:
+        _show_leaks(result.leaks, f"under {result.release_dir}; do not hand these files out")
+        return 1
+    print(f"released {', '.join(result.assignments)} to {result.release_dir}")
+    print(f"checked {result.files_checked} file(s) under {result.release_dir}: no solution, "
+          f"hidden-test or mark-scheme text")
+    return 0
+
+
+def _grade(args: argparse.Namespace) -> int:
+    from ._instructor import ProgressBar, grade, submissions
+
+    course = _course(args)
+    course.assignment(args.assignment)
+    bar = ProgressBar(sys.stderr, args.assignment, len(submissions(course, args.assignment)))
+    result = grade(course, args.assignment, progress=bar)
+    print(f"{args.assignment}: {result.graded} of {len(result.submissions)} submission(s) "
+          f"graded, {result.failed} failed")
+    for sub in result.submissions:
+        if sub.status != "graded":
+            print(f"  {sub.student}: FAILED: {sub.reason}")
+            continue
+        line = (f"  {sub.student}: {sub.score or 0:g} of "
+                f"{(sub.max_score or 0) - sub.pending:g} points")
+        if sub.pending:
+            line += f", {sub.pending:g} more to grade by hand in formgrader"
+        print(line)
+    return 0 if result.graded else 1
+
+
+def _feedback(args: argparse.Namespace) -> int:
+    from ._instructor import feedback
+
+    result = feedback(_course(args), args.assignment)
+    if result.leaks:
+        _show_leaks(result.leaks, "in feedback pages; those pages were deleted")
+        return 1
+    print(f"{args.assignment}: {len(result.files)} feedback file(s) written, checked: no "
+          f"hidden tests, solutions or mark schemes in them")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from ._instructor import report
+
+    course = _course(args)
+    output = Path(args.output) if args.output else course.root / "class-report.html"
+    print(f"class report written to {report(course, output)}")
+    return 0
+
+
+def _selfcheck(args: argparse.Namespace) -> int:
+    from ._instructor import selfcheck
+
+    print("checking your workbook (this takes about 20 seconds)...", file=sys.stderr)
+    result = selfcheck(_course(args), Path(args.notebook))
+    print(f"{result.assignment}: {result.score:g} of {result.max_auto:g} points checked "
+          f"automatically" + (f"; {result.pending:g} more points are read by your instructor"
+                              if result.pending else ""))
+    print(f"your feedback: {result.feedback}")
+    return 0
+
+
+def _submit_zip(args: argparse.Namespace) -> int:
+    from ._instructor import submit_zip
+
+    path, with_answers = submit_zip(Path(args.notebook), args.id, assignment=args.assignment,
+                                    output=Path(args.output) if args.output else None)
+    if not with_answers:
+        print("warmline: note: no warmline-answers.json beside the notebook: the zip holds no "
+              "widget answers", file=sys.stderr)
+    print(f"hand in this file: {path}")
+    return 0
+
+
+def _add_course(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--course", metavar="DIR",
+                        help="the nbgrader course folder (default: the autograder/ folder "
+                             "found from here upwards, or the repository's)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="warmline", description="Practise networking messages that treat "
                      "people as people.")
@@ -119,6 +223,64 @@ def build_parser() -> argparse.ArgumentParser:
                        help="a message given as text, even if it looks like a file name")
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.set_defaults(run=_check)
+
+    rel = commands.add_parser(
+        "release", help="instructor: generate the student versions of the workbook",
+        description="Generate the student versions (nbgrader generate_assignment), then check "
+        "that no solution, hidden test or mark scheme reached them. Exit status: 0 released and "
+        "checked, 1 something leaked, 2 could not release.")
+    rel.add_argument("assignments", nargs="*", metavar="ASSIGNMENT",
+                     help="assignments to release (default: all)")
+    _add_course(rel)
+    rel.set_defaults(run=_release)
+
+    grd = commands.add_parser(
+        "grade", help="instructor: autograde every submission of an assignment",
+        description="Autograde every submission under submitted/*/ASSIGNMENT/, with progress on "
+        "stderr and a summary. Exit status: 0 graded (even if some submissions failed), 1 "
+        "no submission could be graded, 2 usage error or nbgrader could not run at all.")
+    grd.add_argument("assignment", metavar="ASSIGNMENT")
+    _add_course(grd)
+    grd.set_defaults(run=_grade)
+
+    fbk = commands.add_parser(
+        "feedback", help="instructor: feedback pages for learners, hidden tests removed",
+        description="Generate feedback (nbgrader generate_feedback) and check that no hidden "
+        "test, solution or mark scheme is in it. Exit status: 0 done, 1 a page leaked (and was "
+        "deleted), 2 could not generate.")
+    fbk.add_argument("assignment", metavar="ASSIGNMENT")
+    _add_course(fbk)
+    fbk.set_defaults(run=_feedback)
+
+    rep = commands.add_parser(
+        "report", help="instructor: a class report (HTML) of scores and common findings",
+        description="Write an HTML class report: scores per assignment and per principle, the "
+        "graded cells the class found hardest, and what the analyzer flagged most in learners' "
+        "recorded messages.")
+    rep.add_argument("-o", "--output", metavar="FILE",
+                     help="where to write it (default: class-report.html in the course folder)")
+    _add_course(rep)
+    rep.set_defaults(run=_report)
+
+    slf = commands.add_parser(
+        "selfcheck", help="learner: grade your own workbook notebook and read the feedback",
+        description="Grade your workbook notebook (and the answers recorded beside it) the way "
+        "your instructor would, and write NOTEBOOK-feedback.html next to it.")
+    slf.add_argument("notebook", metavar="NOTEBOOK")
+    _add_course(slf)
+    slf.set_defaults(run=_selfcheck)
+
+    szp = commands.add_parser(
+        "submit-zip", help="learner: a zip of your notebook and answers to hand in",
+        description="Zip the notebook and its warmline-answers.json, named so that `nbgrader "
+        "zip_collect` files it under your id.")
+    szp.add_argument("notebook", metavar="NOTEBOOK")
+    szp.add_argument("--id", required=True, metavar="STUDENT", help="your id for the course")
+    szp.add_argument("--assignment", metavar="NAME",
+                     help="the assignment (default: the notebook's name)")
+    szp.add_argument("--output", metavar="DIR", help="where to write the zip (default: beside "
+                                                     "the notebook)")
+    szp.set_defaults(run=_submit_zip)
     return parser
 
 

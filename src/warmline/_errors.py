@@ -7,7 +7,10 @@ The tree, in full::
     │                                  the message names the file and the field
     ├── InputError(ValueError)         text or a file given by a user cannot be analysed
     │                                  (empty, binary, not UTF-8, a directory, missing)
-    └── AnswersFileError(OSError)      the answers file cannot be read or written safely
+    ├── AnswersFileError(OSError)      the answers file cannot be read or written safely
+    ├── InstructorError(RuntimeError)  an instructor command cannot run (warmline._instructor)
+    └── GradingError(AssertionError)   a graded check failed; says what to fix in words
+                                       (warmline.grading; nbgrader scores the cell 0)
 
 Every message is meant to be shown to a person as is, on one line.
 """
