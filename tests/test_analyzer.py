@@ -153,3 +153,17 @@ def test_slack_markup_and_urls_do_not_confuse_it() -> None:
 
 def test_url_alone_is_not_a_greeting() -> None:
     assert analyze("https://example.org/hello").bare_ping is False
+
+
+def test_html_tags_are_not_words() -> None:
+    report = analyze("<script>alert(1)</script> hey priya, got a sec?")
+    assert report.bare_ping is True
+    assert analyze('<img src=x onerror="alert(1)"> hi').bare_ping is True
+
+
+def test_rather_not_is_an_easy_way_out() -> None:
+    report = analyze(
+        "Could you introduce me to your hiring manager? No worries if you'd rather not."
+    )
+    assert "good.easy-decline" in {f.rule_id for f in report.findings}
+    assert "ask.no-easy-out" not in {f.rule_id for f in report.findings}

@@ -24,6 +24,8 @@ _URL = re.compile(r"<?(?:https?://|www\.)[^\s<>|]+>?", re.IGNORECASE)
 # Slack: <@U024BE7LH>, <#C024BE7LR|general>, <!here>, and links with a label: <https://x|label>.
 _SLACK_REF = re.compile(r"<[@#!][^>\s]{1,80}>")
 _SLACK_LINK_START = re.compile(r"<(?:https?://|mailto:)[^\s|>]{1,2000}\|")
+# Raw HTML tags are markup, not words (a learner may paste "<script>" into a draft).
+_HTML_TAG = re.compile(r"</?[A-Za-z][\w-]{0,30}(?:\s[^<>]{0,500})?/?>")
 _SHORTCODE = re.compile(r":[a-z0-9_+\-]{2,40}:")
 _AT_MENTION = re.compile(r"(?<![\w@])@[\w.\-]{1,40}")
 _EMPHASIS = re.compile(r"(?<!\w)[*_~]+|[*_~]+(?!\w)")
@@ -109,6 +111,7 @@ def prepare(text: str) -> Prepared:
     _blank_matches(chars, text, _SLACK_LINK_START)
     _blank_matches(chars, text, _URL)
     _blank_matches(chars, text, _SLACK_REF)
+    _blank_matches(chars, text, _HTML_TAG)
     _blank_matches(chars, text, _SHORTCODE)
     _blank_matches(chars, text, _AT_MENTION)
     judged = "".join(chars)
