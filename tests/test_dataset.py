@@ -47,7 +47,7 @@ def test_dev_split_meets_the_targets() -> None:
 
 @pytest.mark.parametrize(
     ("split", "bare", "transactional", "macro"),
-    [("dev2", 0.93, 0.87, 0.88), ("dev3", 0.89, 0.78, 0.73), ("test", 0.80, 0.76, 0.82)],
+    [("dev2", 0.93, 0.87, 0.88), ("dev3", 0.89, 0.84, 0.82), ("test", 0.80, 0.78, 0.85)],
 )
 def test_other_splits_do_not_regress(
     split: str, bare: float, transactional: float, macro: float
