@@ -13,7 +13,8 @@ from warmline import Finding, Report, analyze
 
 def test_all_is_exactly_the_public_surface() -> None:
     public = sorted(name for name in vars(warmline) if not name.startswith("_"))
-    modules = {"answers", "grading", "widgets"}  # submodules that may have been imported by other tests
+    # Submodules that other tests may have imported.
+    modules = {"answers", "grading", "widgets"}
     assert sorted(set(public) - modules) == sorted(warmline.__all__)
     assert warmline.__all__ == sorted(warmline.__all__)
 
