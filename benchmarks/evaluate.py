@@ -20,7 +20,7 @@ from warmline import analyze
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("splits", nargs="*", default=["dev", "dev2", "dev3", "test"])
+    parser.add_argument("splits", nargs="*", default=["dev", "dev2", "dev3", "dev4", "test"])
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="list disagreements (refused for the test split)")
     args = parser.parse_args()

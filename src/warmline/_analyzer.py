@@ -48,10 +48,13 @@ _ABOUT_SOMEONE = re.compile(
 # A topic attached to a request: "advice on our fundraising strategy", "about the launch",
 # "to go over the invoice".
 _STRICT_TOPIC = re.compile(
-    r"\b(?:about|regarding|re:|on (?:our|my|the|how|why|what|whether|which|when)|to (?:discuss|go "
+    r"\b(?:about(?! (?:what you do|you\b|yourself|your (?:career|journey|work|experience|"
+    r"background|story|path|role)))|regarding|re:|on (?:our|my|the|how|why|what|whether|which|"
+    r"when)|to (?:discuss|go "
     r"over|talk about|chat about|review|sort out|fix|finalise|finalize|plan|prep|prepare|walk "
     r"through|look at|figure out|decide|agree on|catch up on|sync on|debug)|on \w+ing|hear "
-    r"(?:about|how|what|why)|(?:advice|tips|help|input|thoughts|feedback) (?:on|about|with))\s+\w",
+    r"(?:about|how|what|why)|(?:advice|tips|help|input|thoughts|feedback) (?:on|about|with)|über|"
+    r"sobre|para revisar|à propos de|pour parler de|riguardo|a proposito di)\s+\w|について",
     re.IGNORECASE,
 )
 # What a sender says about themselves in a cold note: a CV, not a topic.
@@ -64,7 +67,8 @@ _CREDENTIALS = re.compile(
 # Favors that name no topic of their own: "for some advice", "pick your brain", "your journey".
 _VAGUE_FAVOR = re.compile(
     r"advice|guidance|tips|pointers|mentor|brain|journey|career|path|learn|experience|time|chat|"
-    r"call|coffee|connect|network|insight|perspective|wisdom|leads|opportunit|break|grow",
+    r"call|coffee|connect|network|insight|perspective|wisdom|leads|opportunit|break|grow|"
+    r"consult",
     re.IGNORECASE,
 )
 _LETTERS = re.compile(r"[^\W\d_]")
@@ -74,7 +78,7 @@ _ORGANISATION = re.compile(
     r"(?:[ \t]+[A-Z][\w.&’'-]*){0,2}"
 )
 _TOPIC_MARKER = re.compile(
-    r"\b(?:about|regarding|re|on|for|with|to)\s+(?:the\s+|my\s+|our\s+|your\s+)?\w", re.IGNORECASE
+    r"\b(?:about|regarding|re|on|(?:for|with) (?:the|my|our|this|that))\s+\w", re.IGNORECASE
 )
 # A mention or a wave on its own asks for attention as much as a greeting does.
 _ATTENTION = re.compile(
@@ -291,10 +295,14 @@ class _Facts:
         span = (start, end)
         if any(
             _overlaps(span, self.spans[name])
-            for name in ("call_request", "pick_brain", "presence", "small_talk",
-                         "credential_reason", "generic_praise")
+            for name in ("small_talk", "credential_reason", "generic_praise", "seeker")
         ):
             return True
+        if any(_overlaps(span, self.spans[name]) for name in ("call_request", "pick_brain",
+                                                                "presence")):
+            # The request itself: "could I come by the restaurant to chat?" is context, but
+            # "can you approve my PTO request when you get a sec?" carries its topic.
+            return len(self._topic_words(start, end)) < 2
         judged = self.prepared.judged
         return bool(_ABOUT_SOMEONE.match(judged, start)) and bool(
             _CREDENTIALS.search(judged, start, end)
