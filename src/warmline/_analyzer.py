@@ -334,8 +334,13 @@ class _Facts:
             return True
         if self.spans["pick_brain"] and not self.specific_interest:
             return True
+        # A chat asked for on the strength of who is who (title, school, praise, being new to
+        # the field) serves the sender: nothing of the recipient's is engaged with.
         generic_reason = (
-            self.spans["generic_praise"] or self.spans["credential_reason"] or self.spans["seeker"]
+            self.spans["generic_praise"]
+            or self.spans["credential_reason"]
+            or self.spans["seeker"]
+            or self.spans["small_talk"]
         )
         return bool(self.spans["call_request"] and generic_reason and not self.specific_interest)
 
