@@ -15,8 +15,10 @@ import yaml
 
 from warmline import DataFileError, analyze
 from warmline import _exercises as E
+from warmline import _workbook as W
 from warmline._judgements import check_rewrite
 
+ROOT = Path(__file__).resolve().parents[1]
 CONTENT = E.content()
 PRACTICE = CONTENT.decks["practice"]
 GRADED = CONTENT.decks["graded"]
@@ -45,9 +47,65 @@ def test_the_course_exercises_cover_every_principle() -> None:
     from warmline._data import principles
 
     core = [ex for ex in CONTENT.exercises.values() if not ex.optional]
-    assert {ex.principle for ex in core} == set(principles())
-    assert {ex.kind for ex in core} == set(E.EXERCISE_KINDS)
-    assert [ex.id for ex in core if ex.graded] == ["spot-graded"]
+    for exs in ([ex for ex in core if not ex.graded], [ex for ex in core if ex.graded]):
+        # The lessons, and the graded workbook on its own, each cover every principle and kind.
+        assert {ex.principle for ex in exs} == set(principles())
+        assert {ex.kind for ex in exs} == set(E.EXERCISE_KINDS)
+
+
+def _notebook_exercise_ids(folder: Path, pattern: str) -> dict[str, list[str]]:
+    """The exercise ids each notebook under ``folder`` shows in widgets."""
+    return {str(path.relative_to(ROOT)): W.exercise_ids(W.read_notebook(path))
+            for path in sorted(folder.glob(pattern))}
+
+
+def test_lessons_use_only_practice_exercises_and_the_workbook_only_graded_ones() -> None:
+    """Lessons show a model answer once an answer is recorded, so a graded item must never be
+    a lesson's exercise: the workbook grades its own items, and only those are graded."""
+    lessons = _notebook_exercise_ids(ROOT / "course", "*.ipynb")
+    workbook = _notebook_exercise_ids(ROOT / "exercises", "*/*.ipynb")
+    assert lessons and workbook and all(workbook.values())
+    for where, ids in lessons.items():
+        graded = [eid for eid in ids if E.exercise(eid).graded]
+        assert not graded, f"{where} shows graded exercises {graded}"
+    for where, ids in workbook.items():
+        practice = [eid for eid in ids if not E.exercise(eid).graded]
+        assert not practice, f"{where} grades lesson exercises {practice}"
+    used = [eid for ids in workbook.values() for eid in ids]
+    assert len(used) == len(set(used)), "an exercise is graded in two assignments"
+    assert set(used) == {ex.id for ex in CONTENT.exercises.values() if ex.graded}
+
+
+def _content_of(eid: str) -> tuple[str, str]:
+    """The (kind, data id) an exercise is built from; for a deck, its items are checked apart."""
+    ex = E.exercise(eid)
+    return ex.kind, ex.data
+
+
+def test_graded_exercises_share_no_content_with_the_lessons() -> None:
+    """A graded exercise's scenario, target or piece is its own: no lesson exercise uses it, and
+    its model answer is not a lesson's."""
+    graded = {_content_of(ex.id) for ex in CONTENT.exercises.values() if ex.graded}
+    practice = {_content_of(ex.id) for ex in CONTENT.exercises.values() if not ex.graded}
+    assert not graded & practice
+    models = {
+        "rewrite": {k: _normal_words(v.model_answer) for k, v in CONTENT.scenarios.items()},
+        "intentions": {k: _normal_words(v.model_draft) for k, v in CONTENT.targets.items()},
+        "interest": {k: _normal_words(v.model_questions) for k, v in CONTENT.pieces.items()},
+    }
+    for kind, data in graded:
+        if kind == "spot":
+            continue
+        mine = models[kind][data]
+        for other_kind, other in practice:
+            if other_kind != "spot":
+                shared = mine & models[other_kind][other]
+                assert len(shared) < 0.2 * len(mine), (data, other, sorted(shared)[:5])
+
+
+def _normal_words(text: str, n: int = 4) -> set[tuple[str, ...]]:
+    words = E._normal(text).split()
+    return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
 
 
 def test_the_graded_deck_repeats_no_practice_item() -> None:
@@ -250,6 +308,8 @@ BROKEN = {
     "exercise kind": ("exercises.yaml", _set(2, "kind", "quiz"), "[2].kind", "unknown kind"),
     "graded practice deck": ("exercises.yaml", _set(3, "graded", True), "[3].graded",
                              "graded deck"),
+    "graded extra practice": ("exercises.yaml", _set(-1, "graded", True), "optional",
+                              "can't be optional"),
 }
 
 

@@ -193,7 +193,7 @@ def test_release_fails_loudly_when_a_hidden_test_reaches_a_student_version(
     _fake_nbgrader(monkeypatch, leaky)
     assert main(["release", "--course", str(root)]) == 1
     err = capsys.readouterr().err
-    assert 'hidden test text from bare-pings.ipynb (cell bare-pings-staging-ready)' in err
+    assert 'hidden test text from bare-pings.ipynb (cell bare-pings-boiler-ready)' in err
     assert "check_gaming_samples" in err and "mark scheme text" in err
     assert err.strip().splitlines()[-1].startswith("warmline: FAILED: ")
 
@@ -207,7 +207,8 @@ def test_feedback_deletes_a_page_that_shows_hidden_tests(
         folder = course.step("feedback") / "ada" / "capstone"
         folder.mkdir(parents=True)
         (folder / "capstone.html").write_text(
-            "<pre>check_gaming_samples(&quot;interest-food-bank&quot;)</pre>", encoding="utf-8")
+            "<pre>check_gaming_samples(&quot;interest-translator-coop&quot;)</pre>",
+            encoding="utf-8")
         (folder / "fine.html").write_text("<p>Well done</p>", encoding="utf-8")
 
     _fake_nbgrader(monkeypatch, leaky)
@@ -222,18 +223,18 @@ def test_secret_lines_cover_hidden_tests_and_mark_schemes() -> None:
     regions = {s.region for s in secrets}
     assert regions == {"hidden test", "mark scheme"}
     texts = [s.text for s in secrets]
-    assert 'check_gaming_samples("rewrite-staging-flag")' in texts
+    assert 'check_gaming_samples("rewrite-boiler")' in texts
     assert "=== BEGIN MARK SCHEME ===" in texts and "BEGIN HIDDEN TESTS" in texts
     assert any("A strong answer, for reference" in t for t in texts)
 
 
 def test_leaks_are_found_in_notebooks_html_and_rendered_markdown(tmp_path: Path) -> None:
     secrets = W.secret_lines(WB.notebook("bare-pings"), "bare-pings.ipynb")
-    hidden = 'check_rewrite_answer("rewrite-invoice", "question", "on-topic")'
+    hidden = 'check_rewrite_answer("rewrite-exam-clash", "question", "on-topic")'
     scheme = next(s.text for s in secrets if s.text.startswith("- 1 point: separates"))
     clean = tmp_path / "clean"
     clean.mkdir()
-    (clean / "ok.html").write_text("<p>check_rewrite_answer(&quot;rewrite-invoice&quot;, "
+    (clean / "ok.html").write_text("<p>check_rewrite_answer(&quot;rewrite-exam-clash&quot;, "
                                    "&quot;carries&quot;)</p>", encoding="utf-8")
     assert W.find_leaks(clean, secrets) == []
     dirty = tmp_path / "dirty"
@@ -242,7 +243,7 @@ def test_leaks_are_found_in_notebooks_html_and_rendered_markdown(tmp_path: Path)
         {"output_type": "stream", "name": "stdout", "text": [f"{hidden}\n"]}]}]}
     (dirty / "a.ipynb").write_text(json.dumps(out), encoding="utf-8")
     highlighted = ('<span class="n">check_rewrite_answer</span><span class="p">(</span>'
-                   '<span class="s2">&quot;rewrite-invoice&quot;</span><span class="p">, '
+                   '<span class="s2">&quot;rewrite-exam-clash&quot;</span><span class="p">, '
                    '</span>&quot;question&quot;, &quot;on-topic&quot;)')
     (dirty / "b.html").write_text(highlighted, encoding="utf-8")
     rendered = "<ul>\n<li>" + html.escape(scheme[2:]).replace(" what", "\nwhat") + "</li></ul>"
@@ -259,8 +260,8 @@ def test_report_escapes_learner_text_and_draws_svg_charts() -> None:
     data = ClassReport(
         course="/c", generated=datetime(2026, 11, 26, tzinfo=timezone.utc),
         assignments=("bare-pings",),
-        scores=(Score(evil, "bare-pings", "bare-pings-staging-context", "P5", 1.0, 1.0),
-                Score("ada", "bare-pings", "bare-pings-staging-context", "P5", 0.0, 1.0),
+        scores=(Score(evil, "bare-pings", "bare-pings-boiler-context", "P5", 1.0, 1.0),
+                Score("ada", "bare-pings", "bare-pings-boiler-context", "P5", 0.0, 1.0),
                 Score("ada", "bare-pings", "bare-pings-q4", "P5", None, 2.0)),
         cells=(), answers_read=2,
         findings=(FindingCount("ping.bare", "P5", "Bare ping.", 2,
@@ -519,7 +520,7 @@ def test_feedback_leaves_out_hidden_tests_and_mark_schemes(course: dict[str, Any
     page = W.file_text(feedback / "cai" / "bare-pings" / "bare-pings.html")
     assert "MARK SCHEME" not in page and "A strong answer" not in page
     # Learners still see what was checked and why a cell lost points.
-    assert "✗ Asks the actual question" in page and "Grade cell: bare-pings-invoice-carries" \
+    assert "✗ Asks the actual question" in page and "Grade cell: bare-pings-exam-carries" \
         in page
 
 
@@ -588,7 +589,7 @@ def test_a_score_overridden_in_formgrader_counts(course: dict[str, Any]) -> None
         from nbgrader.api import Gradebook
 
         with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
-            grade = gb.find_grade("bare-pings-invoice-carries", "bare-pings", "bare-pings", "cai")
+            grade = gb.find_grade("bare-pings-exam-carries", "bare-pings", "bare-pings", "cai")
             grade.manual_score = 2.0
             grade.needs_manual_grade = True  # as nbgrader leaves it after autograding again
             task = gb.find_grade("bare-pings-q4", "bare-pings", "bare-pings", "cai")

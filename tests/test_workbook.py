@@ -238,10 +238,10 @@ def test_bare_and_generic_rewrites_get_nothing_keyword_lists_get_half(tmp_path: 
     for sample, most in (("bare", 0), ("generic", 0), ("keywords", 2), ("stuffed", 1)):
         folder = tmp_path / sample
         folder.mkdir()
-        A.record_answer("rewrite-staging-flag", G.gaming_samples("rewrite-staging-flag")[sample],
+        A.record_answer("rewrite-boiler", G.gaming_samples("rewrite-boiler")[sample],
                         path=folder / A.FILE_NAME)
         scores = WB.simulate("bare-pings", folder)
-        assert sum(v for k, v in scores.items() if "staging" in k) == most, sample
+        assert sum(v for k, v in scores.items() if "boiler" in k) == most, sample
 
 
 # --- the grading helpers ----------------------------------------------------------------------
@@ -250,37 +250,37 @@ def test_bare_and_generic_rewrites_get_nothing_keyword_lists_get_half(tmp_path: 
 def test_a_failing_check_says_what_to_fix_and_shows_no_source(tmp_path: Path,
                                                               capsys: Any) -> None:
     G = _G()
-    A.record_answer("rewrite-invoice", E.scenario("invoice-follow-up").bare,
+    A.record_answer("rewrite-exam-clash", E.scenario("exam-clash").bare,
                     path=tmp_path / A.FILE_NAME)
     with WB.working_folder(tmp_path), pytest.raises(G.GradingError) as info:
-        G.check_rewrite_answer("rewrite-invoice", "context", "carries")
+        G.check_rewrite_answer("rewrite-exam-clash", "context", "carries")
     message = str(info.value)
     assert message.startswith("✗ Not yet: 2 of 2 checks")
-    assert "can't learn which invoice (2417)" in message
+    assert "can't learn which exams (Statistics 2 and Organic Chemistry)" in message
     assert "click “Record answer”" in message
     lines = info.value._render_traceback_()
     assert "check_rewrite_answer" not in "".join(lines)
     assert [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in lines] == message.splitlines()
     assert isinstance(info.value, AssertionError)
     out = capsys.readouterr()
-    assert "just following up on my previous email" in out.out and out.err == ""
+    assert "Could someone call me back, please?" in out.out and out.err == ""
 
 
 def test_a_passing_check_prints_the_answer_and_what_holds(tmp_path: Path, capsys: Any) -> None:
     G = _G()
     WB.record(tmp_path, SETS["full"])
     with WB.working_folder(tmp_path):
-        assert G.check_rewrite_answer("rewrite-staging-flag", "ready") is None
+        assert G.check_rewrite_answer("rewrite-boiler", "ready") is None
     out = capsys.readouterr().out
-    assert "Your answer to “Rewrite the bare ping: the flag before the demo”" in out
-    assert "which flag turns on the new image" in out and "✓ Ready to send" in out
+    assert "Your answer to “Rewrite the bare ping: no heating before a cold weekend”" in out
+    assert "the boiler shows error F28" in out and "✓ Ready to send" in out
 
 
 def test_no_answer_yet_is_zero_points_and_not_an_error(tmp_path: Path, capsys: Any) -> None:
     G = _G()
-    A.save_draft("rewrite-invoice", "hello", path=tmp_path / A.FILE_NAME)
+    A.save_draft("rewrite-exam-clash", "hello", path=tmp_path / A.FILE_NAME)
     with WB.working_folder(tmp_path):
-        result = G.check_rewrite_answer("rewrite-invoice", "context")
+        result = G.check_rewrite_answer("rewrite-exam-clash", "context")
     assert isinstance(result, G.NotAnswered) and repr(result) == "0"
     assert "Not answered yet" in result._repr_html_()
     assert "You have a draft" in capsys.readouterr().out
@@ -302,7 +302,7 @@ def test_checks_never_write_to_stderr_and_set_warnings_aside(
     monkeypatch.setattr(_judgements, "check_rewrite", noisy)
     WB.record(tmp_path, SETS["full"])
     with WB.working_folder(tmp_path):
-        assert G.check_rewrite_answer("rewrite-staging-flag", "context") is None
+        assert G.check_rewrite_answer("rewrite-boiler", "context") is None
     assert capsys.readouterr().err == ""
     assert any("a noisy library" in m for m in G.set_aside())
     assert any("and a stray line" in m for m in G.set_aside())
@@ -320,7 +320,7 @@ def test_an_unexpected_error_becomes_a_message(tmp_path: Path,
     monkeypatch.setattr(_judgements, "check_rewrite", broken)
     WB.record(tmp_path, SETS["full"])
     with WB.working_folder(tmp_path), pytest.raises(G.GradingError, match="tell your instructor"):
-        G.check_rewrite_answer("rewrite-staging-flag", "context")
+        G.check_rewrite_answer("rewrite-boiler", "context")
 
 
 def test_damaged_or_hand_edited_answers_are_explained(tmp_path: Path) -> None:
@@ -328,13 +328,13 @@ def test_damaged_or_hand_edited_answers_are_explained(tmp_path: Path) -> None:
     path = tmp_path / A.FILE_NAME
     path.write_text("{not json", encoding="utf-8")
     with WB.working_folder(tmp_path), pytest.raises(G.GradingError, match="damaged"):
-        G.check_rewrite_answer("rewrite-staging-flag", "context")
+        G.check_rewrite_answer("rewrite-boiler", "context")
     path.unlink()
-    A.record_answer("rewrite-staging-flag", ["a", "list"], path=path)
+    A.record_answer("rewrite-boiler", ["a", "list"], path=path)
     A.record_answer("spot-graded", {"g-none-printer": "maybe"}, path=path)
     with WB.working_folder(tmp_path):
         with pytest.raises(G.GradingError, match="wrong shape"):
-            G.check_rewrite_answer("rewrite-staging-flag", "context")
+            G.check_rewrite_answer("rewrite-boiler", "context")
         with pytest.raises(G.GradingError, match="wrong shape"):
             G.check_deck_answer("spot-graded", "answered")
 
@@ -343,7 +343,7 @@ def test_authoring_mistakes_are_messages_too(tmp_path: Path) -> None:
     G = _G()
     with WB.working_folder(tmp_path):
         with pytest.raises(G.GradingError, match="known: context"):
-            G.check_rewrite_answer("rewrite-staging-flag", "nonsense")
+            G.check_rewrite_answer("rewrite-boiler", "nonsense")
         with pytest.raises(G.GradingError, match="is a spot exercise"):
             G.check_rewrite_answer("spot-graded", "context")
         with pytest.raises(G.GradingError, match="no exercise"):
@@ -371,10 +371,10 @@ def test_the_answer_is_printed_once_per_cell(tmp_path: Path, capsys: Any,
     monkeypatch.setattr(builtins, "get_ipython", lambda: Shell(), raising=False)
     WB.record(tmp_path, SETS["full"])
     with WB.working_folder(tmp_path):
-        G.check_rewrite_answer("rewrite-invoice", "context")
-        G.check_rewrite_answer("rewrite-invoice", "carries")
+        G.check_rewrite_answer("rewrite-exam-clash", "context")
+        G.check_rewrite_answer("rewrite-exam-clash", "carries")
         Shell.execution_count = 8
-        G.show_answer("rewrite-invoice")
+        G.show_answer("rewrite-exam-clash")
     assert capsys.readouterr().out.count("Your answer to") == 2
 
 
@@ -382,15 +382,85 @@ def test_show_answer_prints_every_kind_as_plain_text(tmp_path: Path, capsys: Any
     G = _G()
     WB.record(tmp_path, SETS["full"])
     with WB.working_folder(tmp_path):
-        G.show_answer("intentions-zero-waste")
-        G.show_answer("interest-food-bank")
-        G.show_answer("rewrite-designer")
-        G.show_answer("rewrite-invoice")
-        G.show_answer("interest-flaky-tests")
+        G.show_answer("intentions-folk-archive")
+        G.show_answer("interest-translator-coop")
+        G.show_answer("rewrite-timber-school")
+        G.show_answer("rewrite-exam-clash")
+        G.show_answer("interest-tool-library")
     out = capsys.readouterr().out
     assert "Why them, and not anyone else with their title?" in out
-    assert "    How did you choose the wording" in out
+    assert "    How did the twelve of you first agree" in out
     assert "No answer to “Extra" not in out and "<" not in out
+
+
+# --- the workbook's widgets never show a model answer -------------------------------------------
+
+WORKBOOK_IDS = [eid for a in ALL for eid in W.exercise_ids(WB.notebook(a))]
+
+
+def _widget_text(widget: Any) -> str:
+    """Everything a widget shows or can unfold (its HTML children), tags dropped."""
+    import html
+
+    import ipywidgets as widgets
+
+    def walk(w: Any) -> list[str]:
+        own = [w.value] if isinstance(w, widgets.HTML) else []
+        return own + [v for child in getattr(w, "children", ()) for v in walk(child)]
+
+    text = html.unescape(re.sub(r"<[^>]*>", " ", "\n".join(walk(widget))))
+    return " ".join(text.split())
+
+
+def _model_sentences(exercise_id: str) -> list[str]:
+    """Sentences of the exercise's model answer (and why it works) that identify it: long ones
+    that the exercise itself does not show by design (its brief)."""
+    ex = E.exercise(exercise_id)
+    if ex.kind == "rewrite":
+        sc = E.scenario(ex.data)
+        model, brief = f"{sc.model_answer}\n{sc.why}", [sc.bare, sc.need, sc.deadline, sc.to]
+    elif ex.kind == "intentions":
+        tg = E.target(ex.data)
+        model, brief = tg.model_draft, [tg.work, tg.your_goal]
+    else:
+        pc = E.piece(ex.data)
+        model, brief = pc.model_questions, [pc.text]
+    shown = " ".join(" ".join(brief).split()).lower()
+    sentences = [" ".join(s.split()) for s in re.split(r"(?<=[.?!])\s+|\n\s*\n", model)]
+    return [s for s in sentences if len(s) >= 25 and s.lower() not in shown]
+
+
+@pytest.mark.parametrize("exercise_id", [eid for eid in WORKBOOK_IDS
+                                         if E.exercise(eid).kind != "spot"])
+def test_graded_widgets_never_show_a_model_answer(exercise_id: str, tmp_path: Path) -> None:
+    """Not after recording, not when restored, not when show_model is asked for (then or
+    later): the workbook's own exercises are graded, and a graded widget keeps its model."""
+    from warmline.widgets import exercise
+
+    path = tmp_path / A.FILE_NAME
+    assert E.exercise(exercise_id).graded
+    w: Any = exercise(exercise_id, answers_path=path, show_model=True)
+    assert not w.show_model
+    value = SETS["full"][exercise_id]
+    if isinstance(value, dict):
+        for key, area in w._fields.items():
+            area.value = value[key]
+    else:
+        w._text.value = value
+    w._record_button.click()
+    assert w.recorded and A.get_answer(exercise_id, path=path) is not None
+    w.show_model = True
+    assert not w.show_model
+    w._record_button.click()
+    again: Any = exercise(exercise_id, answers_path=path, show_model=True)
+    assert again.recorded
+    sentences = _model_sentences(exercise_id)
+    assert sentences, "the model answer is too short to look for"
+    for shown in (w, again):
+        assert shown._model.value == ""
+        seen = _widget_text(shown)
+        assert not [s for s in sentences if s in seen]
+        assert "model" not in seen.lower()
 
 
 # --- in a real kernel (slow) ------------------------------------------------------------------
@@ -467,7 +537,7 @@ def test_run_all_on_a_fresh_student_notebook_shows_every_widget(assignment: str,
 @pytest.mark.usefixtures("jupyter_home")
 def test_run_all_with_a_failing_answer_still_shows_every_widget(tmp_path: Path) -> None:
     WB.record(tmp_path, {**SETS["partial"],
-                         "rewrite-staging-flag": E.scenario("staging-flag").bare})
+                         "rewrite-boiler": E.scenario("boiler-repair").bare})
     nb = _student_version("bare-pings")
     stopped = _run_all(nb, tmp_path)
     assert stopped is not None
@@ -506,8 +576,8 @@ def test_a_passing_cell_that_warns_keeps_its_points(tmp_path: Path) -> None:
             "    warnings.warn('a noisy library', UserWarning)\n"
             "    return real(*args, **kwargs)\n"
             "_judgements.check_rewrite = noisy"),
-        graded("passes-and-warns", 'check_rewrite_answer("rewrite-staging-flag", "ready")'),
-        graded("control", "_judgements.check_rewrite('staging-flag', 'hi')"),
+        graded("passes-and-warns", 'check_rewrite_answer("rewrite-boiler", "ready")'),
+        graded("control", "_judgements.check_rewrite('boiler-repair', 'hi')"),
     ])
     _client(nb, tmp_path).execute()
     passing, control = nb.cells[1], nb.cells[2]

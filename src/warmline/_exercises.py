@@ -359,6 +359,10 @@ def load_exercises(
         if kind == "spot" and graded != (ref == "graded"):
             raise DataFileError(path, "a graded spot exercise must use the graded deck, and "
                                       "only a graded one may", key=f"{w}.graded")
+        optional = _bool(path, f"{w}.optional", item.get("optional", False))
+        if graded and optional:
+            raise DataFileError(path, "a graded exercise belongs to the workbook and can't be "
+                                      "optional extra practice", key=f"{w}.optional")
         result[eid] = Exercise(
             id=eid,
             title=_prose(path, f"{w}.title", item["title"]),
@@ -366,7 +370,7 @@ def load_exercises(
             kind=kind,
             data=ref,
             graded=graded,
-            optional=_bool(path, f"{w}.optional", item.get("optional", False)),
+            optional=optional,
         )
     return result
 

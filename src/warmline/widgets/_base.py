@@ -25,8 +25,8 @@ class ExerciseWidget(widgets.VBox):  # type: ignore[misc]
     folder by default).
 
     Once an answer is recorded, exercises that have a model answer show it, and why it works;
-    never before. ``show_model=False`` never shows it (a graded notebook that reuses a practice
-    exercise), and a graded exercise never does.
+    never before. ``show_model=False`` never shows it, and a graded exercise (one of the graded
+    workbook's own) never does, whatever ``show_model`` is set to, then or later.
     """
 
     kind: ClassVar[str] = ""
@@ -41,11 +41,20 @@ class ExerciseWidget(widgets.VBox):  # type: ignore[misc]
         super().__init__(**kwargs)
         self.exercise = ex
         self.answers_path = answers_path
-        self.show_model = show_model and not ex.graded
+        self._wants_model = bool(show_model)
         self._last_saved: JSONValue = None
         self._restoring = False  # while True, changes to the inputs are not saved as drafts
         self._status = widgets.HTML(value="")
         self._title = widgets.HTML(value=f"<h3>{_html.esc(ex.title)}</h3>")
+
+    @property
+    def show_model(self) -> bool:
+        """Whether a recorded answer unfolds the model answer: never for a graded exercise."""
+        return self._wants_model and not self.exercise.graded
+
+    @show_model.setter
+    def show_model(self, value: bool) -> None:
+        self._wants_model = bool(value)
 
     # -- answers file -----------------------------------------------------------------------
 
