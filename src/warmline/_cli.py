@@ -199,6 +199,18 @@ def _submit_zip(args: argparse.Namespace) -> int:
     return 0
 
 
+def _workbook(args: argparse.Namespace) -> int:
+    from ._workspace import create
+
+    result = create(args.folder)
+    print(f"{result.root}: copied {len(result.copied)} file(s), "
+          f"{len(result.same)} already there")
+    for path, why in result.kept:
+        print(f"  kept {path}: not overwritten, {why}")
+    print(f"open the course: jupyter lab {result.root / 'course' / '00-start-here.ipynb'}")
+    return 0
+
+
 def _add_course(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--course", metavar="DIR",
                         help="the nbgrader course folder (default: the autograder/ folder "
@@ -281,6 +293,15 @@ def build_parser() -> argparse.ArgumentParser:
     szp.add_argument("--output", metavar="DIR", help="where to write the zip (default: beside "
                                                      "the notebook)")
     szp.set_defaults(run=_submit_zip)
+
+    wbk = commands.add_parser(
+        "workbook", help="learner: copy the course and the workbook into a folder to work in",
+        description="Copy the course notebooks (FOLDER/course/) and the student versions of the "
+        "workbook (FOLDER/workbook/ASSIGNMENT/) into FOLDER, creating it if needed. Files already "
+        "there are never overwritten: they are kept and listed. Exit status: 0 done, 2 the "
+        "folder cannot be used.")
+    wbk.add_argument("folder", metavar="FOLDER", help="the folder to work in, e.g. ~/warmline")
+    wbk.set_defaults(run=_workbook)
     return parser
 
 

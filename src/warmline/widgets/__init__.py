@@ -9,7 +9,8 @@ gives feedback as the learner types, saves drafts and records answers to the ans
     Progress()                           # which exercises are done
 
 Two lesson widgets are not exercises: :class:`FriendshipHours` (how long friendship takes, as a
-chart) and :class:`MessageCheck` (any message, judged as you type).
+chart) and :class:`MessageCheck` (any message, judged as you type). :class:`DownloadWork` packs
+the learner's notebooks and answers into one zip to download, and restores it (Binder).
 
 The widgets hold no analysis logic: they call warmline's judgements and render the result, with
 all learner text escaped or rendered as Markdown with raw HTML disabled.
@@ -24,6 +25,7 @@ from .. import _exercises
 from ._base import ExerciseWidget
 from ._course import FriendshipHours, MessageCheck
 from ._deck import SpotTheAsk
+from ._download import DownloadWork
 from ._intentions import CheckIntentions
 from ._interest import StayInterested
 from ._progress import Progress
@@ -31,6 +33,7 @@ from ._rewrite import RewriteExercise
 
 __all__ = [
     "CheckIntentions",
+    "DownloadWork",
     "ExerciseWidget",
     "FriendshipHours",
     "MessageCheck",

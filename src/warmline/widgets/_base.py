@@ -12,12 +12,13 @@ from .. import _exercises
 from .._errors import AnswersFileError
 from ..answers import Answer, AnswerBook, JSONValue, load_answers, record_answer, save_draft
 from . import _html
+from ._fallback import FallbackDisplay
 
 FULL = widgets.Layout(width="100%", max_width="48em")
 LABEL_STYLE = {"description_width": "initial"}
 
 
-class ExerciseWidget(widgets.VBox):  # type: ignore[misc]
+class ExerciseWidget(FallbackDisplay, widgets.VBox):  # type: ignore[misc]
     """Base of the exercise widgets: a VBox for one exercise of the course.
 
     ``recorded`` (a traitlet) is true once an answer is recorded, in this session or earlier.

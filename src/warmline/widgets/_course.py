@@ -22,6 +22,7 @@ from ..answers import load_answers, save_draft
 from . import _html
 from ._base import FULL, LABEL_STYLE
 from ._deck import LABELS
+from ._fallback import FallbackDisplay
 
 _ASK_MEANINGS = {
     "none": "no favor asked beyond ordinary coordination",
@@ -31,7 +32,7 @@ _ASK_MEANINGS = {
 }
 
 
-class FriendshipHours(widgets.VBox):  # type: ignore[misc]
+class FriendshipHours(FallbackDisplay, widgets.VBox):  # type: ignore[misc]
     """How long friendship takes (Hall 2018) at the hours per month you choose on a slider."""
 
     def __init__(self, hours_per_month: int = 4, **kwargs: Any) -> None:
@@ -76,7 +77,7 @@ def render_report(report: Report) -> str:
     return _html.box(ping + ask + _html.findings(report.findings, open_=True), live=True)
 
 
-class MessageCheck(widgets.VBox):  # type: ignore[misc]
+class MessageCheck(FallbackDisplay, widgets.VBox):  # type: ignore[misc]
     """Type any message and see, as you type, what the analyzer notices.
 
     Nothing is recorded as an answer. With ``key`` (e.g. ``"check-capstone"``), what you type is

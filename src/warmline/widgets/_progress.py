@@ -11,6 +11,7 @@ from .._errors import AnswersFileError
 from .._exercises import ProgressRow, Status, progress
 from ..answers import load_answers
 from . import _html
+from ._fallback import FallbackDisplay
 
 _STATUS = {
     "done": ("✓", "done"),
@@ -59,7 +60,7 @@ def _symbol(status: Status) -> str:
     return _STATUS[status][0]
 
 
-class Progress(widgets.VBox):  # type: ignore[misc]
+class Progress(FallbackDisplay, widgets.VBox):  # type: ignore[misc]
     """An overview of the course's exercises: done, started or not started.
 
     It reads the answers file when built and when "Refresh" is clicked.
