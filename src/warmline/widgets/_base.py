@@ -107,3 +107,33 @@ class ExerciseWidget(FallbackDisplay, widgets.VBox):  # type: ignore[misc]
 
     def _say(self, symbol: str, message: str) -> None:
         self._status.value = _html.status(symbol, message)
+
+
+class TextExerciseWidget(ExerciseWidget):
+    """An exercise answered in one text area (``_text``); subclasses judge it in ``_update``."""
+
+    _text: widgets.Textarea
+
+    def _update(self, text: str) -> None:
+        raise NotImplementedError
+
+    def _show_model(self) -> None:
+        raise NotImplementedError
+
+    def _restore(self) -> None:
+        """Put the last draft or recorded answer back into the text area, with its feedback."""
+        answer, _draft, latest = self._saved()
+        if latest is not None and not isinstance(latest.value, str):
+            self._say(_html.NO, "The saved answer to this exercise is not text (was the answers "
+                                "file edited by hand?); starting from an empty box.")
+            latest = None
+        if latest is not None:
+            assert isinstance(latest.value, str)
+            self._last_saved = latest.value
+            self._text.value = latest.value  # updates the feedback through the observer
+            kind = "draft" if latest.draft else "recorded answer"
+            self._say(_html.OK, f"Restored your {kind} ({_html.when(latest.saved_at)}).")
+        else:
+            self._update("")
+        if answer is not None:
+            self._show_model()

@@ -10,7 +10,7 @@ import ipywidgets as widgets
 from .. import _exercises
 from .._judgements import QuestionsFeedback, judge_questions
 from . import _html
-from ._base import FULL, LABEL_STYLE, ExerciseWidget
+from ._base import FULL, LABEL_STYLE, TextExerciseWidget
 
 _VERDICTS = {
     "good": (_html.OK, "Good follow-ups"),
@@ -30,7 +30,7 @@ def render_questions(feedback: QuestionsFeedback) -> str:
     return _html.box(_html.verdict(symbol, f"{words}:", summary) + listing, live=True)
 
 
-class StayInterested(ExerciseWidget):
+class StayInterested(TextExerciseWidget):
     """A short piece of someone's work and a box for follow-up questions, one per line.
 
     Feedback says which questions are open, specific to the piece, and about the other person.
@@ -69,22 +69,6 @@ class StayInterested(ExerciseWidget):
                          self._record_button, self._status, self._model)
         self._restore()
 
-    def _restore(self) -> None:
-        answer, _draft, latest = self._saved()
-        if latest is not None and not isinstance(latest.value, str):
-            self._say(_html.NO, "The saved answer to this exercise is not text (was the answers "
-                                "file edited by hand?); starting from an empty box.")
-            latest = None
-        if latest is not None:
-            assert isinstance(latest.value, str)
-            self._last_saved = latest.value
-            self._text.value = latest.value
-            kind = "draft" if latest.draft else "recorded answer"
-            self._say(_html.OK, f"Restored your {kind} ({_html.when(latest.saved_at)}).")
-        else:
-            self._update("")
-        if answer is not None:
-            self._show_model()
 
     def _update(self, text: str) -> None:
         self.feedback = judge_questions(self.piece, text)

@@ -10,7 +10,7 @@ import ipywidgets as widgets
 from .. import _exercises
 from .._judgements import RewriteFeedback, check_rewrite
 from . import _html
-from ._base import FULL, LABEL_STYLE, ExerciseWidget
+from ._base import FULL, LABEL_STYLE, TextExerciseWidget
 
 _VERDICTS = {
     "ready": (_html.OK, "Ready to send"),
@@ -29,7 +29,7 @@ def render_rewrite(feedback: RewriteFeedback) -> str:
                      + _html.findings(report.findings), live=True)
 
 
-class RewriteExercise(ExerciseWidget):
+class RewriteExercise(TextExerciseWidget):
     """Rewrite the bare ping of a scenario; feedback and a preview update as you type.
 
     Every change is saved as a draft; "Record answer" records the rewrite for grading. Built
@@ -73,22 +73,6 @@ class RewriteExercise(ExerciseWidget):
                          self._record_button, self._status, self._model)
         self._restore()
 
-    def _restore(self) -> None:
-        answer, _draft, latest = self._saved()
-        if latest is not None and not isinstance(latest.value, str):
-            self._say(_html.NO, "The saved answer to this exercise is not text (was the answers "
-                                "file edited by hand?); starting from an empty box.")
-            latest = None
-        if latest is not None:
-            assert isinstance(latest.value, str)
-            self._last_saved = latest.value
-            self._text.value = latest.value  # updates the feedback through the observer
-            kind = "draft" if latest.draft else "recorded answer"
-            self._say(_html.OK, f"Restored your {kind} ({_html.when(latest.saved_at)}).")
-        else:
-            self._update("")
-        if answer is not None:
-            self._show_model()
 
     def _update(self, text: str) -> None:
         self.feedback = check_rewrite(self.scenario, text)
