@@ -136,21 +136,31 @@ def _release(args: argparse.Namespace) -> int:
 def _grade(args: argparse.Namespace) -> int:
     from ._instructor import ProgressBar, grade, submissions
 
+    if args.jobs is not None and args.jobs < 1:
+        raise _UsageError("warmline grade: --jobs must be 1 or more")
     course = _course(args)
     course.assignment(args.assignment)
     bar = ProgressBar(sys.stderr, args.assignment, len(submissions(course, args.assignment)))
-    result = grade(course, args.assignment, progress=bar)
+    result = grade(course, args.assignment, progress=bar, jobs=args.jobs, db_url=args.db,
+                   sandbox=args.sandbox, force=args.force)
+    again = sum(not s.fresh for s in result.submissions)
     print(f"{args.assignment}: {result.graded} of {len(result.submissions)} submission(s) "
-          f"graded, {result.failed} failed")
+          f"graded, {result.failed} failed, {result.flagged} flagged for review"
+          + (f" ({again} unchanged since they were graded; --force grades them again)"
+             if again else ""))
     for sub in result.submissions:
-        if sub.status != "graded":
+        if sub.status == "failed":
             print(f"  {sub.student}: FAILED: {sub.reason}")
             continue
         line = (f"  {sub.student}: {sub.score or 0:g} of "
                 f"{(sub.max_score or 0) - sub.pending:g} points")
         if sub.pending:
             line += f", {sub.pending:g} more to grade by hand in formgrader"
+        if sub.status == "flagged":
+            line += f"; FLAGGED: {sub.reason}"
         print(line)
+    if result.log is not None:
+        print(f"warmline: the grader's log is in {result.log}", file=sys.stderr)
     return 0 if result.graded else 1
 
 
@@ -248,10 +258,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     grd = commands.add_parser(
         "grade", help="instructor: autograde every submission of an assignment",
-        description="Autograde every submission under submitted/*/ASSIGNMENT/, with progress on "
-        "stderr and a summary. Exit status: 0 graded (even if some submissions failed), 1 "
-        "no submission could be graded, 2 usage error or nbgrader could not run at all.")
+        description="Autograde every submission under submitted/*/ASSIGNMENT/ in parallel, with "
+        "progress on stderr and a summary; submissions unchanged since they were graded are "
+        "skipped. Exit status: 0 graded (even if some submissions failed), 1 no submission "
+        "could be graded, 2 usage error or the grader could not run at all.")
     grd.add_argument("assignment", metavar="ASSIGNMENT")
+    grd.add_argument("-j", "--jobs", type=int, metavar="N",
+                     help="submissions graded at once (default: the number of cores)")
+    grd.add_argument("--db", metavar="URL",
+                     help="the gradebook's database URL, e.g. postgresql://user@host/db "
+                          "(default: CourseDirectory.db_url, else gradebook.db in the course)")
+    grd.add_argument("--sandbox", action="store_true",
+                     help="run each kernel as an unprivileged user who cannot see the course "
+                          "folder or the gradebook (Linux, as root)")
+    grd.add_argument("--force", action="store_true",
+                     help="grade every submission again, even those unchanged since graded")
     _add_course(grd)
     grd.set_defaults(run=_grade)
 

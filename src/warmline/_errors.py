@@ -10,7 +10,7 @@ The tree, in full::
     ├── AnswersFileError(OSError)      the answers file cannot be read or written safely
     ├── InstructorError(RuntimeError)  an instructor command cannot run (warmline._instructor)
     ├── WorkspaceError(ValueError)     a working folder or a zip of work cannot be used
-                                       (warmline._workspace)
+    │                                  (warmline._workspace)
     └── GradingError(AssertionError)   a graded check failed; says what to fix in words
                                        (warmline.grading; nbgrader scores the cell 0)
 

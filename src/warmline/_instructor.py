@@ -4,7 +4,9 @@ submission zip.
 One orchestrator owns files, processes and the gradebook; the checks it relies on are pure
 (:mod:`warmline._workbook`) and the class report is rendered apart (:mod:`warmline._report`).
 nbgrader always runs as a subprocess whose working folder is the course root, because nbgrader
-reads ``nbgrader_config.py`` only from there; so every command works from any folder.
+reads ``nbgrader_config.py`` only from there; so every command works from any folder. Grading
+is the exception: :mod:`warmline._batch` grades submissions in parallel with nbgrader's
+preprocessors in long-lived workers, reading that config itself.
 
 The course root is ``--course DIR``, else the first ``autograder/`` (holding
 ``nbgrader_config.py``) found from the working folder upwards, else the repository's
@@ -228,9 +230,11 @@ def release(course: Course, names: Sequence[str] = ()) -> ReleaseResult:
 
 
 class ProgressBar:
-    """``grading ASSIGNMENT [####......] 3/10 done, 1 failed`` on a stream (stderr).
+    """``grading ASSIGNMENT [####......] 3/10 done, 1 failed, 0 flagged, ETA 0:42`` on a stream
+    (stderr).
 
-    On a terminal the line is redrawn in place; elsewhere each change is a new line.
+    On a terminal the line is redrawn in place (the ETA counts down); elsewhere each change of
+    the counts is a new line.
     """
 
     def __init__(self, stream: IO[str], label: str, total: int) -> None:
@@ -240,16 +244,21 @@ class ProgressBar:
         self.tty = bool(getattr(stream, "isatty", lambda: False)())
         self._last = ""
 
-    def show(self, done: int, failed: int, current: str = "") -> None:
+    def show(self, done: int, failed: int, current: str = "", *, flagged: int = 0,
+             eta: float | None = None) -> None:
         width = 20
         filled = width * done // max(self.total, 1)
-        line = (f"grading {self.label} [{'#' * filled}{'.' * (width - filled)}] "
-                f"{done}/{self.total} done, {failed} failed")
+        counts = (f"grading {self.label} [{'#' * filled}{'.' * (width - filled)}] "
+                  f"{done}/{self.total} done, {failed} failed, {flagged} flagged")
+        line = counts
+        if done < self.total:
+            line += ", ETA " + ("?" if eta is None else
+                                f"{int(eta) // 60}:{int(eta) % 60:02d}")
         if current and done < self.total:
             line += f" (now: {current})"
-        if line == self._last:
+        if (line if self.tty else counts) == self._last:
             return
-        self._last = line
+        self._last = line if self.tty else counts
         if self.tty:
             self.stream.write("\r" + line.ljust(79))
         else:
@@ -264,31 +273,37 @@ class ProgressBar:
 
 @dataclass(frozen=True, slots=True)
 class Submission:
+    """One submission's outcome. ``status`` is ``graded``; ``flagged`` (graded, but something
+    needs a look: the reason says what); or ``failed`` (nothing could be graded: its autograded
+    cells score 0, or, when the grader itself failed, it is tried again next run)."""
+
     student: str
-    status: str  # "graded" or "failed"
+    status: str
     reason: str = ""
     score: float | None = None  # points given so far (autograded, and any manual grades)
     max_score: float | None = None
     pending: float = 0.0  # points that still need a human grader
+    fresh: bool = True  # graded by this run (False: unchanged since an earlier run)
 
 
 @dataclass(frozen=True, slots=True)
 class GradeResult:
     assignment: str
     submissions: tuple[Submission, ...]
+    log: Path | None = None  # the workers' log, kept when the grader itself failed
 
     @property
     def graded(self) -> int:
-        return sum(s.status == "graded" for s in self.submissions)
+        """Submissions with scores (graded or flagged)."""
+        return sum(s.status != "failed" for s in self.submissions)
 
     @property
     def failed(self) -> int:
         return sum(s.status == "failed" for s in self.submissions)
 
-
-_STUDENT = re.compile(r"Creating/updating student with ID '(.+?)'")
-_ERROR_AT = re.compile(r"error processing assignment: .*[/\\]([^/\\]+)[/\\][^/\\]+$")
-_ERROR_FOR = re.compile(r"error processing assignment '.+?' for student '(.+?)'")
+    @property
+    def flagged(self) -> int:
+        return sum(s.status == "flagged" for s in self.submissions)
 
 
 def submissions(course: Course, assignment: str) -> list[str]:
@@ -299,75 +314,15 @@ def submissions(course: Course, assignment: str) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if (p / assignment).is_dir())
 
 
-def grade(course: Course, assignment: str, *,
-          progress: ProgressBar | None = None) -> GradeResult:
-    """Autograde every submission of ``assignment``; a status (and scores) for each."""
-    a = course.assignment(assignment)
-    students = submissions(course, assignment)
-    if not students:
-        raise InstructorError(f"no submissions of {assignment} to grade: expected "
-                              f"{course.step('submitted')}/<student>/{assignment}/")
-    state: dict[str, Any] = {"current": None, "done": set(), "failed": {}}
+def grade(course: Course, assignment: str, *, progress: ProgressBar | None = None,
+          jobs: int | None = None, db_url: str | None = None, sandbox: bool = False,
+          force: bool = False) -> GradeResult:
+    """Autograde every submission of ``assignment`` in parallel (see :mod:`warmline._batch`);
+    a status (and scores) for each."""
+    from ._batch import Options, grade_batch
 
-    def finish(student: str | None) -> None:
-        if student is not None:
-            state["done"].add(student)
-
-    def on_line(line: str) -> None:
-        if m := _STUDENT.search(line):
-            finish(state["current"])
-            state["current"] = m.group(1)
-        elif (m := _ERROR_AT.search(line)) or (m := _ERROR_FOR.search(line)):
-            state["failed"].setdefault(m.group(1), "")
-        if progress is not None:
-            progress.show(len(state["done"]), len(state["failed"]), state["current"] or "")
-
-    if progress is not None:
-        progress.show(0, 0)
-    code, lines = run_nbgrader(course, "autograde", assignment, "--force", on_line=on_line)
-    finish(state["current"])
-    autograded = course.step("autograded")
-    results = []
-    for student in students:
-        done = all((autograded / student / assignment / nb.name).is_file()
-                   for nb in a.notebooks)
-        if student in state["failed"] or not done:
-            reason = state["failed"].get(student) or _student_error(lines, student) or \
-                "nbgrader could not grade it (see its log)"
-            results.append(Submission(student, "failed", reason))
-        else:
-            results.append(Submission(student, "graded"))
-    if progress is not None:
-        progress.show(len(students), sum(r.status == "failed" for r in results))
-        progress.close()
-    if not any(r.status == "graded" for r in results) and code != 0:
-        raise _fail(f"nbgrader autograde {assignment}", lines)
-    graded = [r.student for r in results if r.status == "graded"]
-    scores = _scores(course, assignment, graded) if graded else {}
-    final = tuple(
-        Submission(r.student, r.status, r.reason, *scores.get(r.student, (None, None, 0.0)))
-        for r in results)
-    return GradeResult(assignment, final)
-
-
-_EXCEPTION = re.compile(r"^(?:[A-Za-z_]\w*\.)*([A-Za-z_]\w*(?:Error|Exception|Exit)): (.*)$")
-
-
-def _student_error(lines: Sequence[str], student: str) -> str:
-    """Why nbgrader could not grade ``student``: the exception its log shows for them."""
-    current = None
-    reason = ""
-    for line in lines:
-        if m := _STUDENT.search(line):
-            current = m.group(1)
-        elif current == student:
-            if m := _EXCEPTION.match(line.strip()):
-                reason = f"{m.group(1)}: {m.group(2)}"  # the last one is the real cause
-            elif not reason and "| ERROR]" in line:
-                errors = _errors([line])
-                if errors and not errors[0].startswith(("There was an error", "Traceback")):
-                    reason = errors[0]
-    return reason[:300]
+    return grade_batch(course, assignment, Options(jobs, db_url, sandbox, force),
+                       progress=progress)
 
 
 def _scores(course: Course, assignment: str, students: Sequence[str]) \
@@ -458,7 +413,7 @@ def report(course: Course, output: Path) -> Path:
 
 def collect_report(course: Course) -> Any:
     """The class report's data: scores from the gradebook, findings from recorded answers."""
-    from ._report import CellScore, ClassReport, Score
+    from ._report import CellScore, ClassReport, Score, SubmissionStatus
 
     principles: dict[tuple[str, str, str], str] = {}
     for a in course.assignments():
@@ -494,9 +449,15 @@ def collect_report(course: Course) -> Any:
                   len(v))
         for (a, n, gid), v in cells.items()]
     findings, read = _findings(course)
+    with _quiet():
+        from ._batch import read_statuses
+
+        statuses = tuple(SubmissionStatus(s.student, s.assignment, s.status, s.reason)
+                         for s in read_statuses(db) if s.assignment in names)
     return ClassReport(course=str(course.root), generated=datetime.now(timezone.utc),
                        assignments=tuple(names), scores=tuple(scores),
-                       cells=tuple(cell_scores), findings=findings, answers_read=read)
+                       cells=tuple(cell_scores), findings=findings, answers_read=read,
+                       statuses=statuses)
 
 
 def _findings(course: Course) -> tuple[tuple[Any, ...], int]:
@@ -617,7 +578,7 @@ def selfcheck(course: Course, notebook: Path) -> SelfcheckResult:
             shutil.copyfile(answers, dest / FILE_NAME)
         result = grade(temp, a.id)
         sub = result.submissions[0]
-        if sub.status != "graded":
+        if sub.status == "failed":
             raise InstructorError(f"your notebook could not be graded: {sub.reason}")
         fb = feedback(temp, a.id)
         if fb.leaks:

@@ -53,6 +53,17 @@ class FindingCount:
 
 
 @dataclass(frozen=True, slots=True)
+class SubmissionStatus:
+    """How ``warmline grade`` last graded one submission: ``graded``, ``flagged`` (graded, but
+    something needs a look) or ``failed`` (nothing could be graded), and why."""
+
+    student: str
+    assignment: str
+    status: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class ClassReport:
     course: str
     generated: datetime
@@ -61,6 +72,7 @@ class ClassReport:
     cells: tuple[CellScore, ...]
     findings: tuple[FindingCount, ...]
     answers_read: int
+    statuses: tuple[SubmissionStatus, ...] = ()
 
 
 def _share(scores: Iterable[Score]) -> tuple[float, float, int]:
@@ -122,9 +134,30 @@ def _principle_name(pid: str | None) -> str:
     return f"{pid}: {known[pid].title}" if pid in known else pid
 
 
+def _problems(statuses: Sequence[SubmissionStatus]) -> list[str]:
+    """The submissions ``warmline grade`` could not grade, or flagged for a look."""
+    if not statuses:
+        return []
+    bad = sorted((s for s in statuses if s.status != "graded"),
+                 key=lambda s: (s.status != "failed", s.assignment, s.student))
+    head = "<h2>Submissions that need a look</h2>"
+    if not bad:
+        return [head, f"<p>warmline grade graded all {len(statuses)} submission(s) without a "
+                      f"problem.</p>"]
+    failed = sum(s.status == "failed" for s in bad)
+    return [head,
+            f"<p>{failed} submission(s) could not be graded (their autograded cells count 0 "
+            f"until they are handed in again) and {len(bad) - failed} were graded but flagged "
+            f"for a look, out of {len(statuses)} graded by warmline grade.</p>",
+            _table(("Learner", "Assignment", "Status", "Reason"),
+                   ((s.student, s.assignment, s.status, s.reason) for s in bad),
+                   "Failed and flagged submissions")]
+
+
 def render(report: ClassReport) -> str:
     principles = list(_data.principles())
-    students = sorted({s.student for s in report.scores})
+    status_of = {(s.student, s.assignment): s for s in report.statuses}
+    students = sorted({s.student for s in report.scores} | {s.student for s in report.statuses})
     by_assignment: dict[str, list[Score]] = defaultdict(list)
     by_principle: dict[str | None, list[Score]] = defaultdict(list)
     by_student: dict[tuple[str, str], list[Score]] = defaultdict(list)
@@ -155,17 +188,20 @@ def render(report: ClassReport) -> str:
         row = [student]
         for a in report.assignments:
             scores = by_student.get((student, a))
+            status = status_of.get((student, a))
+            mark = f" ({status.status.upper()}, see above)" if status is not None and \
+                status.status != "graded" else ""
             if not scores:
-                row.append("no submission")
+                row.append(("not graded" if status is not None else "no submission") + mark)
                 continue
             got, possible, waiting = _share(scores)
             if not possible:
-                row.append("not autograded (see warmline grade)")
+                row.append("not autograded (see warmline grade)" + mark)
                 continue
             cell = f"{got:g} / {possible:g}"
             if waiting:
                 cell += f" ({waiting} to grade by hand)"
-            row.append(cell)
+            row.append(cell + mark)
         score_rows.append(row)
 
     sections = [
@@ -173,6 +209,7 @@ def render(report: ClassReport) -> str:
         f"{escape(report.generated.strftime('%Y-%m-%d %H:%M UTC'))}. {len(students)} "
         f"learner(s), {len(report.assignments)} assignment(s), {waiting_total} grade(s) still "
         f"to give by hand (in formgrader). Shares count only points already graded.</p>",
+        *_problems(report.statuses),
         "<h2>Scores per assignment</h2>",
         bar_chart("Class average per assignment", assignment_rows),
         _table(("Assignment", "Class average", "Note"),
