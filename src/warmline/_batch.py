@@ -56,8 +56,8 @@ from ._instructor import (
     InstructorError,
     ProgressBar,
     Submission,
-    _given,
     _quiet,
+    submission_points,
     submissions,
 )
 
@@ -887,14 +887,7 @@ class _Batch:
             except MissingEntry:
                 record = None
             if record is not None and sub.reason.find("tried again next run") < 0:
-                score = total = 0.0
-                for nb in record.notebooks:
-                    for g in nb.grades:
-                        total += float(g.max_score)
-                        if _given(g):
-                            score += float(g.score)
-                        else:
-                            pending += float(g.max_score)
+                score, total, pending = submission_points(record)
             final.append(Submission(student, sub.status, sub.reason, score, total, pending,
                                     fresh=sub.fresh))
         gb.db.commit()

@@ -338,16 +338,21 @@ def _scores(course: Course, assignment: str, students: Sequence[str]) \
                     sub = gb.find_submission(assignment, student)
                 except MissingEntry:
                     continue
-                score = total = pending = 0.0
-                for nb in sub.notebooks:
-                    for g in nb.grades:
-                        total += float(g.max_score)
-                        if _given(g):
-                            score += float(g.score)
-                        else:
-                            pending += float(g.max_score)
-                result[student] = (score, total, pending)
+                result[student] = submission_points(sub)
         return result
+
+
+def submission_points(submission: Any) -> tuple[float, float, float]:
+    """(score, maximum, still to grade by hand) of a gradebook submission."""
+    score = total = pending = 0.0
+    for nb in submission.notebooks:
+        for g in nb.grades:
+            total += float(g.max_score)
+            if _given(g):
+                score += float(g.score)
+            else:
+                pending += float(g.max_score)
+    return score, total, pending
 
 
 def _given(grade: Any) -> bool:
