@@ -8,14 +8,16 @@ findings. The rule kinds are implemented once, here.
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from . import _data
+from . import _data, _phrases
 from ._data import Rule
 from ._models import AskKind, Finding, Report
-from ._text import WORD, Prepared, fold, prepare
+from ._text import WORD, Prepared, blank, fold, prepare
 
 Span = tuple[int, int]
 
@@ -86,12 +88,6 @@ _ATTENTION = re.compile(
 )
 
 
-def _blank(chars: list[str], start: int, end: int) -> None:
-    for i in range(start, end):
-        if chars[i] != "\n":
-            chars[i] = " "
-
-
 def _overlaps(span: Span, others: Iterable[Span]) -> bool:
     return any(span[0] < end and start < span[1] for start, end in others)
 
@@ -117,9 +113,15 @@ class _Spans(dict[str, list[Span]]):
         self.folded = folded
 
     def __missing__(self, name: str) -> list[Span]:
-        spans = [m.span() for m in _data.signals()[name].finditer(self.folded)]
+        spans = _phrases.spans(_data.signals()[name], self.folded)
         self[name] = spans
         return spans
+
+    def found(self, name: str) -> bool:
+        """Does the signal match anywhere? (Stops at the first match if not yet scanned.)"""
+        if name in self:
+            return bool(self[name])
+        return _data.signals()[name].search(self.folded) is not None
 
 
 class _Facts:
@@ -129,39 +131,40 @@ class _Facts:
         self.prepared = prepared
         judged = prepared.judged
         self.sentences = prepared.sentences()
+        self.sentence_starts = [start for start, _ in self.sentences]
         self.spans = _Spans(prepared.folded)
-        filler = _data.word_lists()["filler"]
         self.residue = self._residue()
-        self.content_words = [
-            w for w in WORD.findall(self.residue)
-            if not w.isdigit() and w.lower().replace("’", "'") not in filler
-        ]
         self._drop_overlapping("career_favor", "specific_work")
         self._drop_overlapping("sizable_favor", "specific_work")
-        self.request = "?" in judged or bool(self.spans["request_cue"])
+        self.request = "?" in judged or self.spans.found("request_cue")
         self.opener = (
             self.request
-            or any(self.spans[name] for name in _OPENER_SIGNALS)
+            or any(self.spans.found(name) for name in _OPENER_SIGNALS)
             or bool(_ATTENTION.search(prepared.original))
         )
         self.questions = self._real_questions()
         named = self.spans["specific_work"] or self.spans["work_mention"]
         self.specific_interest = bool(named) and (
-            bool(self.spans["engagement"])
-            or bool(self.spans["offer"])
+            self.spans.found("engagement")
+            or self.spans.found("offer")
             or self._asks_about_their_work()
         )
         # Sharing something or offering help is not a request for attention, and neither is a
         # reply that only thanks or agrees. Anything else with no topic is a bare ping.
-        acknowledgement = bool(self.spans["acknowledgement"]) and not self.opener
+        acknowledgement = self.spans.found("acknowledgement") and not self.opener
         self.bare_ping = (
             (self.opener or bool(_LETTERS.search(judged)) or "?" in judged)
             and not self._substantive()
-            and not self.spans["offer"]
+            and not self.spans.found("offer")
             and not acknowledgement
         )
         self.favor = self._favor()
         self.ask: AskKind = self._ask()
+
+    @property
+    def content_words(self) -> list[str]:
+        """The words left once every signal without a topic is blanked (for explain)."""
+        return self._topic_words(0, len(self.residue))
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -174,17 +177,17 @@ class _Facts:
         chars = list(judged)
         for name in _EMPTY_SIGNALS:
             for start, end in self.spans[name]:
-                _blank(chars, start, end)
+                blank(chars, start, end)
                 org = _ORGANISATION.match(judged, end)
                 if org:
-                    _blank(chars, end, org.end())
+                    blank(chars, end, org.end())
         addressee = _data.signals()["addressee"]
         for _, end in self.spans["greeting"]:
             self._blank_name_after(chars, end, addressee)
         for m in _VOCATIVE.finditer(judged):
-            _blank(chars, *m.span())
+            blank(chars, *m.span())
         for m in _SIGNATURE_DASH.finditer(judged):
-            _blank(chars, *m.span())
+            blank(chars, *m.span())
         self._blank_sign_off(chars)
         return "".join(chars)
 
@@ -197,11 +200,11 @@ class _Facts:
         offset = m.end() if m else 0
         a = addressee.match(folded, offset)
         if a:
-            _blank(chars, pos + a.start(), pos + a.end())
+            blank(chars, pos + a.start(), pos + a.end())
             return
         t = _TITLE.match(rest, offset)
         if t:
-            _blank(chars, pos + t.start(), pos + t.end())
+            blank(chars, pos + t.start(), pos + t.end())
             offset = t.end()
             offset += len(rest[offset:]) - len(rest[offset:].lstrip(" \t"))
         for _ in range(2):
@@ -210,7 +213,7 @@ class _Facts:
                 return
             capitalised = w.group()[0].isupper()
             if capitalised or _AFTER_NAME.match(rest, w.end()):
-                _blank(chars, pos + w.start(), pos + w.end())
+                blank(chars, pos + w.start(), pos + w.end())
                 offset = w.end() + 1
                 nxt = WORD.match(rest, offset)
                 if not (nxt and nxt.group()[0].isupper() and capitalised):
@@ -240,7 +243,7 @@ class _Facts:
             if m:
                 offset = m.start()
         if offset < len(judged):
-            _blank(chars, offset, len(judged))
+            blank(chars, offset, len(judged))
 
     def _topic_words(self, start: int, end: int) -> list[str]:
         filler = _data.word_lists()["filler"]
@@ -259,8 +262,8 @@ class _Facts:
         # When the only request is for time ("could we chat?") and nothing of the recipient's
         # work is engaged with, sentences about who the sender is or where the recipient works
         # are context for a chat with no topic, not a topic.
-        time_only = not self.specific_interest and bool(
-            self.spans["call_request"] or self.spans["pick_brain"] or self.spans["presence"]
+        time_only = not self.specific_interest and any(
+            self.spans.found(n) for n in ("call_request", "pick_brain", "presence")
         )
         for start, end in self.sentences:
             asks = judged[start:end].rstrip().endswith("?") or _overlaps(
@@ -332,24 +335,24 @@ class _Facts:
         """Does the message ask a favor that mainly serves the sender?"""
         if (self.spans["career_favor"] or self.spans["sizable_favor"]) and self.request:
             return True
-        if self.spans["pick_brain"] and not self.specific_interest:
+        if self.spans.found("pick_brain") and not self.specific_interest:
             return True
         # A chat asked for on the strength of who is who (title, school, praise, being new to
         # the field) serves the sender: nothing of the recipient's is engaged with.
-        generic_reason = (
-            self.spans["generic_praise"]
-            or self.spans["credential_reason"]
-            or self.spans["seeker"]
-            or self.spans["small_talk"]
+        generic_reason = any(
+            self.spans.found(n)
+            for n in ("generic_praise", "credential_reason", "seeker", "small_talk")
         )
-        return bool(self.spans["call_request"] and generic_reason and not self.specific_interest)
+        return (
+            self.spans.found("call_request") and generic_reason and not self.specific_interest
+        )
 
     def _ask(self) -> AskKind:
         if self.favor:
             return "mixed" if self.specific_interest else "transactional"
         if self.specific_interest:
             return "genuine"
-        if self.spans["offer"] and not self.spans["coordination"]:
+        if self.spans.found("offer") and not self.spans.found("coordination"):
             return "genuine"
         return "none"
 
@@ -365,7 +368,7 @@ class _Facts:
         }
         if name in derived:
             return derived[name]()
-        return bool(self.spans[name])
+        return self.spans.found(name)
 
     def holds(self, rule: Rule) -> bool:
         when = rule.when
@@ -390,7 +393,7 @@ def _existence(facts: _Facts, rule: Rule) -> list[Span]:
     if rule.signal is not None:
         spans = list(facts.spans[rule.signal])
     else:
-        spans = [m.span() for m in rule.pattern.finditer(facts.prepared.folded)]
+        spans = _phrases.spans(rule.pattern, facts.prepared.folded)
     if rule.unless_nearby is not None:
         spans = [s for s in spans if not _reason_nearby(facts, s, rule.unless_nearby)]
     return spans
@@ -399,12 +402,21 @@ def _existence(facts: _Facts, rule: Rule) -> list[Span]:
 def _reason_nearby(facts: _Facts, span: Span, pattern: re.Pattern[str]) -> bool:
     """Is there a match of ``pattern`` in the sentence of ``span`` or the one next to it?"""
     sentences = facts.sentences
-    for i, (start, end) in enumerate(sentences):
-        if start <= span[0] < end or start < span[1] <= end:
-            lo = sentences[max(i - 1, 0)][0]
-            hi = sentences[min(i + 1, len(sentences) - 1)][1]
-            return bool(pattern.search(facts.prepared.folded, lo, hi))
-    return False
+    starts = facts.sentence_starts
+    # The first sentence that holds the span's start, or else its end.
+    candidates = []
+    i = bisect.bisect_right(starts, span[0]) - 1
+    if i >= 0 and span[0] < sentences[i][1]:
+        candidates.append(i)
+    i = bisect.bisect_left(starts, span[1]) - 1
+    if i >= 0 and span[1] <= sentences[i][1]:
+        candidates.append(i)
+    if not candidates:
+        return False
+    i = min(candidates)
+    lo = sentences[max(i - 1, 0)][0]
+    hi = sentences[min(i + 1, len(sentences) - 1)][1]
+    return bool(pattern.search(facts.prepared.folded, lo, hi))
 
 
 def _absence(facts: _Facts, rule: Rule) -> list[Span]:
@@ -415,9 +427,9 @@ def _absence(facts: _Facts, rule: Rule) -> list[Span]:
 
 def _ratio(facts: _Facts, rule: Rule) -> list[Span]:
     lists = _data.word_lists()
-    words = [w.lower().replace("’", "'") for w in WORD.findall(facts.prepared.judged)]
-    mine = sum(w in lists["self"] for w in words)
-    theirs = sum(w in lists["other"] for w in words)
+    counts = Counter(WORD.findall(facts.prepared.folded.replace("’", "'")))
+    mine = sum(n for w, n in counts.items() if w in lists["self"])
+    theirs = sum(n for w, n in counts.items() if w in lists["other"])
     if mine >= rule.self_min and mine >= rule.ratio * max(theirs, 1):
         return _whole(facts, rule)
     return []

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from . import _phrases
 from ._errors import DataFileError
 from ._models import SEVERITIES, Severity
 
@@ -129,6 +130,11 @@ def check_principle(path: Path, key: str, value: Any) -> str:
 
 def compile_phrases(path: Path, key: str, patterns: Iterable[str]) -> re.Pattern[str]:
     """One case-insensitive pattern matching any of ``patterns`` as whole words."""
+    return _phrases.whole_words(phrase_alternatives(path, key, patterns))
+
+
+def phrase_alternatives(path: Path, key: str, patterns: Iterable[str]) -> list[str]:
+    """The phrases of a data file as the alternatives of one lower-case pattern, checked."""
     patterns = tuple(patterns)
     for i, p in enumerate(patterns):
         try:
@@ -146,10 +152,7 @@ def compile_phrases(path: Path, key: str, patterns: Iterable[str]) -> re.Pattern
     # phrases are lower-cased too, escapes such as \S left alone.
     alternation = re.sub(r"(\\.)|([^\W\d_])", lambda m: m.group(1) or m.group(2).lower(),
                          alternation)
-    # A match never starts on a blank: without the look-ahead, a phrase with an optional first
-    # word would rescan every run of blanks from each of its positions (quadratic time).
-    # Whole words only; a hyphen joins words too ("on-call" holds no "call").
-    return re.compile(rf"(?<![\w'’-])(?=\S)(?:{alternation})(?![\w'’-])")
+    return _phrases.branches(alternation)
 
 
 @lru_cache(maxsize=1)

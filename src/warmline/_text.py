@@ -75,7 +75,12 @@ def _markdown() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
     # Only the block structure (fences, indented code, quotes) is needed; inline parsing is off.
-    return MarkdownIt("commonmark", {"html": False}).disable("inline")
+    # Link reference definitions and HTML blocks cannot hold code or quotes: off too.
+    return (
+        MarkdownIt("commonmark", {"html": False})
+        .disable("inline")
+        .disable(["reference", "html_block"])
+    )
 
 
 def _line_offsets(text: str) -> list[int]:
@@ -86,15 +91,17 @@ def _line_offsets(text: str) -> list[int]:
     return offsets
 
 
-def _blank(chars: list[str], start: int, end: int) -> None:
-    for i in range(start, end):
-        if chars[i] != "\n":
-            chars[i] = " "
+def blank(chars: list[str], start: int, end: int) -> None:
+    """Turn ``chars[start:end]`` into spaces, line breaks kept."""
+    if "\n" in chars[start:end]:
+        chars[start:end] = ["\n" if c == "\n" else " " for c in chars[start:end]]
+    else:
+        chars[start:end] = [" "] * (end - start)
 
 
 def _blank_matches(chars: list[str], text: str, pattern: re.Pattern[str]) -> None:
     for m in pattern.finditer(text):
-        _blank(chars, m.start(), m.end())
+        blank(chars, m.start(), m.end())
 
 
 def prepare(text: str) -> Prepared:
@@ -106,7 +113,7 @@ def prepare(text: str) -> Prepared:
         for token in _markdown().parse(text):
             if token.type in ("fence", "code_block", "blockquote_open") and token.map:
                 first, stop = token.map
-                _blank(chars, offsets[min(first, last)], offsets[min(stop, last)])
+                blank(chars, offsets[min(first, last)], offsets[min(stop, last)])
     _blank_matches(chars, text, _INLINE_CODE)
     _blank_matches(chars, text, _SLACK_LINK_START)
     _blank_matches(chars, text, _URL)

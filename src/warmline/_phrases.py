@@ -1,0 +1,340 @@
+"""Matching many phrases as whole words, fast.
+
+:func:`whole_words` compiles phrases (regular expressions) into one pattern that matches any of
+them as whole words; :func:`spans` finds its matches, as ``finditer`` would, in less time.
+
+Python's regular expression engine tries the alternatives of ``a|b|c`` one after the other at
+every position. With hundreds of phrases that is hundreds of tries per word; grouped by first
+character, ``h(?:ey|i)|y(?:o)``, a position is rejected after one comparison per group. The
+factored pattern matches exactly what the plain alternation matches, and prefers the same
+alternative where several match: within a group the alternatives keep their order, and groups
+are disjoint by their first character.
+
+Only the constructs the signal phrases use are understood (literal characters, escapes, character
+classes, ``(?:...)`` groups and the quantifiers ``? * + {m,n}``); for anything else the caller
+keeps the plain alternation.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CLASS_ESCAPES = frozenset("dDwWsS")
+_QUANTIFIER = re.compile(r"\?|\*|\+|\{(\d*)(?:(,)(\d*))?\}")
+_DEPTH = 2
+# A match starts where a word starts: not after a letter, digit, apostrophe or hyphen ("on-call"
+# holds no "call"), and never on a blank. Without the look-ahead, a phrase with an optional first
+# word would rescan every run of blanks from each of its positions (quadratic time).
+_START = r"(?<![\w'’-])"
+_NOT_BLANK = r"(?=\S)"
+_END = r"(?![\w'’-])"
+# From this length on, spans() searches with two more patterns, compiled the first time.
+_LONG = 20_000
+_SCANNERS: dict[int, tuple[re.Pattern[str], tuple[re.Pattern[str], ...] | None]] = {}
+
+
+def whole_words(alternatives: list[str]) -> re.Pattern[str]:
+    """One pattern matching any of ``alternatives`` (in this order of preference) as whole words.
+
+    Grouped by first characters, the alternation is tried in a few steps per word instead of
+    one per phrase; it matches the same.
+    """
+    return re.compile(f"{_START}{_NOT_BLANK}(?:{factor(alternatives)}){_END}")
+
+
+def spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    """``[m.span() for m in pattern.finditer(text)]`` for a pattern from :func:`whole_words`.
+
+    On a long text, trying the pattern at every position costs about as much as the matching
+    itself, since the engine checks the look-behind there. Two more patterns start instead
+    with the character before a word start: one with a space, which the engine finds at C speed
+    (most words start after one), one with any other such character (a line break, a bracket).
+    They run on the text with a space put in front, for a word at the very start. A look-ahead
+    captures the match at every word start, so none hides the next; keeping, from left to
+    right, each match that starts after the last one kept ends is what ``finditer`` does.
+    """
+    scanners = _scanners(pattern) if len(text) >= _LONG else None
+    if scanners is None:
+        return [m.span() for m in pattern.finditer(text)]
+    spaced = " " + text
+    found = [m.span(1) for scanner in scanners for m in scanner.finditer(spaced)]
+    found.sort()
+    kept = []
+    end = 0
+    for start, stop in found:
+        if start - 1 >= end:
+            kept.append((start - 1, stop - 1))
+            end = stop - 1
+    return kept
+
+
+def _scanners(pattern: re.Pattern[str]) -> tuple[re.Pattern[str], ...] | None:
+    # Keyed by identity: hashing a compiled pattern hashes all of its code, every time.
+    key = id(pattern)
+    if key not in _SCANNERS:
+        _SCANNERS[key] = (pattern, _compile_scanners(pattern))
+    return _SCANNERS[key][1]
+
+
+def _compile_scanners(pattern: re.Pattern[str]) -> tuple[re.Pattern[str], ...] | None:
+    if not pattern.pattern.startswith(_START):
+        return None
+    rest = pattern.pattern[len(_START) :]
+    alternation = rest[len(_NOT_BLANK) + len("(?:") : -len(_END) - len(")")]
+    if re.fullmatch(f"(?:{alternation})", "") is not None:
+        return None  # empty matches would need finditer's own rules
+    # The second class is a superset of the other characters a word can start after, checked
+    # from a table; a letter outside a-z (rare in lower-cased text) is turned away by the
+    # look-behind. The exact class, [^\w'’ -], is tested character by character: twice as slow.
+    return (
+        re.compile(f" (?=({rest}))"),
+        re.compile(f"[^a-z0-9_'’\\- ](?<!{_START[4:-1]})(?=({rest}))"),
+    )
+
+
+class Unsupported(Exception):
+    """A construct this module does not look into (the alternative is then tried as it is)."""
+
+
+# A key is what an alternative starts with: one character (as regular expression source), a
+# character class such as ``\d`` or ``[\w-]``, "" for the empty match, or None for "anything":
+# an alternative this module does not look into.
+Key = str | None
+
+
+def factor(alternatives: list[str]) -> str:
+    """An alternation matching the same as ``"|".join(alternatives)``, grouped by first char."""
+    return _factor(alternatives, 0)
+
+
+def _factor(alternatives: list[str], depth: int) -> str:
+    if depth >= _DEPTH or (depth and len(alternatives) < 2):
+        return "|".join(alternatives)
+    pairs = [pair for alternative in alternatives for pair in _pairs(alternative)]
+    # Runs of pairs whose keys are equal or disjoint can be grouped by key: at any position at
+    # most one group can match, and within a group the order is kept. A key that overlaps one
+    # of the run (a class and a letter in it, the empty match, an opaque alternative) starts a
+    # new run, tried after the previous one, as the engine would.
+    runs: list[dict[Key, list[str]]] = [{}]
+    for key, tail in pairs:
+        run = runs[-1]
+        if key not in run and any(_overlap(key, other) for other in run):
+            run = {}
+            runs.append(run)
+        run.setdefault(key, []).append(tail)
+    return "|".join(
+        _group(key, tails, depth) for run in runs for key, tails in run.items()
+    )
+
+
+def _group(key: Key, tails: list[str], depth: int) -> str:
+    if key is None:
+        return "|".join(tails)
+    if key == "":
+        return ""
+    tails = _dedupe(tails)
+    if len(tails) == 1:  # an alternative has no "|" outside brackets: nothing to group
+        return key + tails[0]
+    return f"{key}(?:{_factor(tails, depth + 1)})"
+
+
+def _dedupe(items: list[str]) -> list[str]:
+    seen: set[str] = set()
+    return [x for x in items if not (x in seen or seen.add(x))]  # type: ignore[func-returns-value]
+
+
+def _overlap(a: Key, b: Key) -> bool:
+    if a is None or b is None or a == "" or b == "":
+        return True
+    if a == b:
+        return True
+    a_class, b_class = _is_class(a), _is_class(b)
+    if a_class and b_class:
+        return {a, b} != {r"\s", r"\d"}
+    if not a_class and not b_class:
+        return False
+    cls, literal = (a, b) if a_class else (b, a)
+    return re.fullmatch(cls, _unescape(literal)) is not None
+
+
+def _is_class(key: str) -> bool:
+    return key.startswith("[") or (len(key) == 2 and key[0] == "\\" and key[1] in _CLASS_ESCAPES)
+
+
+def _unescape(literal: str) -> str:
+    return literal[-1]
+
+
+def _pairs(alternative: str) -> list[tuple[Key, str]]:
+    try:
+        return _split(alternative)
+    except Unsupported:
+        return [(None, alternative)]
+
+
+def _split(alternative: str) -> list[tuple[Key, str]]:
+    """``alternative`` as (key, rest) pairs, in the order the engine would try them."""
+    if alternative == "":
+        return [("", "")]
+    token, keys, end = _first_token(alternative)
+    q = _QUANTIFIER.match(alternative, end)
+    rest = alternative[q.end() if q else end :]
+    if q and alternative[q.end() : q.end() + 1] in ("?", "+"):
+        raise Unsupported(f"lazy or possessive quantifier in {alternative!r}")
+    low, high = _bounds(q) if q else (1, 1)
+    if high is not None and high < 1:
+        return _split(rest)
+    again = "" if (low, high) == (1, 1) else token + _quantifier(
+        max(low - 1, 0), None if high is None else high - 1
+    )
+    if keys is None:  # a (?:...) group: each branch, then the rest
+        alternatives = branches(token[3:-1])
+        if "" in alternatives and again:
+            raise Unsupported(f"repeated group that may match nothing in {alternative!r}")
+        pairs = [pair for b in alternatives for pair in _split(b + again + rest)]
+    else:
+        pairs = [(key, again + rest) for key in keys]
+    return pairs + (_split(rest) if low == 0 else [])
+
+
+def _bounds(q: re.Match[str]) -> tuple[int, int | None]:
+    text = q.group()
+    if text == "?":
+        return 0, 1
+    if text == "*":
+        return 0, None
+    if text == "+":
+        return 1, None
+    low = int(q.group(1) or 0)
+    if q.group(2) is None:
+        return low, low
+    return low, int(q.group(3)) if q.group(3) else None
+
+
+def _quantifier(low: int, high: int | None) -> str:
+    if high is None:
+        return {0: "*", 1: "+"}.get(low, f"{{{low},}}")
+    if (low, high) == (0, 1):
+        return "?"
+    if low == high:
+        return "" if low == 1 else f"{{{low}}}"
+    return f"{{{low},{high}}}"
+
+
+def _first_token(s: str) -> tuple[str, list[str] | None, int]:
+    """The first element of ``s``: its text, the keys it can start with, where it ends.
+
+    Keys are single characters, or a class escape such as ``\\d`` that stays one key; a group
+    has keys ``None`` (the caller expands its branches).
+    """
+    c = s[0]
+    if c == "\\":
+        if len(s) < 2:
+            raise Unsupported("trailing backslash")
+        e = s[1]
+        if e in _CLASS_ESCAPES:
+            return s[:2], [s[:2]], 2
+        if e.isalnum():
+            raise Unsupported(f"escape \\{e}")
+        return s[:2], [_literal(e)], 2
+    if c == "[":
+        end = _class_end(s, 0)
+        try:
+            return s[:end], _class_chars(s[1 : end - 1]), end
+        except Unsupported:
+            return s[:end], [s[:end]], end
+    if c == "(":
+        end = _group_end(s, 0)
+        if not s.startswith("(?:"):
+            raise Unsupported(f"group {s[:end]}")
+        return s[:end], None, end
+    if c in ".^$|)*+?{":
+        raise Unsupported(f"{c!r} at the start of {s!r}")
+    return c, [_literal(c)], 1
+
+
+def _class_chars(body: str) -> list[str]:
+    """The characters of a simple class such as ``[bp]`` or ``['"‘“]``, as keys."""
+    if body.startswith("^"):
+        raise Unsupported(f"negated class [{body}]")
+    chars: list[str] = []
+    j = 0
+    while j < len(body):
+        c = body[j]
+        if c == "\\":
+            e = body[j + 1 : j + 2]
+            if not e or e.isalnum():
+                raise Unsupported(f"escape in class [{body}]")
+            c = e
+            j += 1
+        elif c == "-" and 0 < j < len(body) - 1:
+            raise Unsupported(f"range in class [{body}]")
+        chars.append(c)
+        j += 1
+    return [_literal(ch) for ch in _dedupe(chars)]
+
+
+def _literal(ch: str) -> str:
+    return re.escape(ch) if ch in r".^$*+?{}[]\|()" else ch
+
+
+def _class_end(s: str, i: int) -> int:
+    j = i + 1
+    if j < len(s) and s[j] == "^":
+        j += 1
+    if j < len(s) and s[j] == "]":
+        j += 1
+    while j < len(s):
+        if s[j] == "\\":
+            j += 2
+            continue
+        if s[j] == "]":
+            return j + 1
+        j += 1
+    raise Unsupported(f"unterminated class in {s!r}")
+
+
+def _group_end(s: str, i: int) -> int:
+    depth = 0
+    j = i
+    while j < len(s):
+        c = s[j]
+        if c == "\\":
+            j += 2
+            continue
+        if c == "[":
+            j = _class_end(s, j)
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return j + 1
+        j += 1
+    raise Unsupported(f"unbalanced group in {s!r}")
+
+
+def branches(body: str) -> list[str]:
+    """The top-level alternatives of a group's body."""
+    out = []
+    depth = 0
+    start = j = 0
+    while j < len(body):
+        c = body[j]
+        if c == "\\":
+            j += 2
+            continue
+        if c == "[":
+            j = _class_end(body, j)
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            out.append(body[start:j])
+            start = j + 1
+        j += 1
+    out.append(body[start:])
+    return out

@@ -1,0 +1,104 @@
+"""The fast phrase matcher finds exactly what the plain alternation finds."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from labeled import load
+from warmline import _data, _phrases
+
+SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6")
+TEXTS = [item.text.lower() for split in SPLITS for item in load(split)]
+SIGNAL_DATA = _data.read_yaml(_data.DATA / "signals.yaml")
+
+
+def plain(alternatives: list[str]) -> re.Pattern[str]:
+    """The pattern as it was before factoring: one alternative after the other."""
+    return re.compile(
+        rf"(?<![\w'’-])(?=\S)(?:{'|'.join(alternatives)})(?![\w'’-])"
+    )
+
+
+def finditer_spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in pattern.finditer(text)]
+
+
+@pytest.mark.parametrize("name", list(SIGNAL_DATA))
+def test_every_signal_matches_what_its_plain_alternation_matches(name: str) -> None:
+    alternatives = _data.phrase_alternatives(
+        _data.DATA / "signals.yaml", name, SIGNAL_DATA[name]["patterns"]
+    )
+    slow, fast = plain(alternatives), _data.signals()[name]
+    assert fast.pattern != slow.pattern  # factored, or this test compares a thing to itself
+    for text in TEXTS:
+        assert finditer_spans(fast, text) == finditer_spans(slow, text), text
+
+
+def test_long_text_search_finds_what_finditer_finds() -> None:
+    # Messages joined in several ways, so that words start after spaces, line breaks,
+    # brackets, quotes, emoji and accented letters, and at the very start of the text.
+    joiners = [" ", "\n", "\n\n", " (", '"', "👋", "é", "—", "\t", "-", "'"]
+    text = "".join(t + joiners[i % len(joiners)] for i, t in enumerate(TEXTS))
+    assert len(text) > _phrases._LONG
+    for name, pattern in _data.signals().items():
+        assert _phrases.spans(pattern, text) == finditer_spans(pattern, text), name
+
+
+def test_short_text_takes_the_plain_path() -> None:
+    pattern = _data.signals()["greeting"]
+    assert _phrases.spans(pattern, "hey there, hi") == finditer_spans(pattern, "hey there, hi")
+
+
+@pytest.mark.parametrize(
+    ("alternatives", "text"),
+    [
+        (["hey", r"hey\s+there"], "hey there"),  # order kept: the shorter one wins
+        ([r"hey\s+there", "hey"], "hey there"),
+        (["ab", "", "ac"], "ac ab a"),  # an empty alternative between two of the same key
+        ([r"(?:the\s+|your\s+)?(?:pr|build)", "pull"], "your pr the build pull"),
+        ([r"[\w-]+'s\s+friend", "bob", r"\d+\s+pages"], "bob's friend 40 pages bob"),
+        ([r"x+y", "xz", r"x{2,3}q"], "xxy xz xxq xxxxq"),
+        ([r"(?:ab){1,2}c", "abd"], "abc ababc abd"),
+        ([r"h+i+", r"hi\?", r"\?+"], "hiii hi? ??? h"),
+        (["a.?b", "[bp]ad", "c"], "ab axb bad pad c"),
+        ([r"(?!no)\w+ed", "noted"], "noted wanted"),
+        ([r"a??b", "ab"], "ab b"),  # a lazy quantifier: the alternative is kept as it is
+    ],
+)
+def test_factoring_keeps_matches_and_preferences(alternatives: list[str], text: str) -> None:
+    fast = _phrases.whole_words(alternatives)
+    assert finditer_spans(fast, text) == finditer_spans(plain(alternatives), text)
+
+
+def test_factoring_groups_by_first_character() -> None:
+    assert _phrases.factor(["hey", "hi", "yo"]) == "h(?:ey|i)|yo"
+
+
+# Alternatives built from the constructs the signal phrases use.
+atoms = st.sampled_from(["a", "b", "ab", "ba", r"\s+", "[ab]", r"\d", r"[\w-]", "'", r"\?"])
+quantifiers = st.sampled_from(["", "", "", "?", "+", "*", "{0,2}", "{1,2}"])
+piece = st.builds(lambda a, q: f"(?:{a}){q}" if len(a) > 1 and q else a + q, atoms, quantifiers)
+alternative = st.lists(piece, min_size=1, max_size=4).map("".join)
+group = st.lists(alternative, min_size=1, max_size=3).map(lambda xs: f"(?:{'|'.join(xs)})")
+phrase = st.lists(st.one_of(piece, group, group.map(lambda g: g + "?")), min_size=1,
+                  max_size=3).map("".join)
+texts = st.text(alphabet="ab ?1-'\n_c", max_size=40)
+
+
+@given(st.lists(phrase, min_size=1, max_size=8), texts)
+@settings(max_examples=400, deadline=None)
+def test_factoring_matches_like_the_plain_alternation(alternatives: list[str], text: str) -> None:
+    fast = _phrases.whole_words(alternatives)
+    assert finditer_spans(fast, text) == finditer_spans(plain(alternatives), text)
+
+
+@given(st.lists(phrase, min_size=1, max_size=6), texts)
+@settings(max_examples=200, deadline=None)
+def test_long_text_search_matches_like_finditer(alternatives: list[str], text: str) -> None:
+    pattern = _phrases.whole_words(alternatives)
+    long_text = (text + " ") * (_phrases._LONG // (len(text) + 1) + 1)
+    assert _phrases.spans(pattern, long_text) == finditer_spans(pattern, long_text)
