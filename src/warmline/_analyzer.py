@@ -24,6 +24,9 @@ Span = tuple[int, int]
 # Signals whose words say nothing about what the sender wants: blanked before counting topic words.
 _EMPTY_SIGNALS = ("greeting", "presence", "meta_ask", "pleasantry", "check_in", "reping",
                   "call_request", "pick_brain", "small_talk", "generic_praise", "credential_reason")
+# Signals that make a sentence of a chatty message carry something beyond small talk.
+_CONTENT = ("news", "engagement", "specific_work", "work_mention", "coordination", "offer",
+            "career_favor", "sizable_favor", "urgency_reason", "easy_decline")
 # Signals that open (or re-open) a conversation and ask for the reader's attention.
 _OPENER_SIGNALS = ("greeting", "presence", "meta_ask", "pleasantry", "check_in", "reping",
                    "call_request", "pick_brain")
@@ -74,6 +77,9 @@ _VAGUE_FAVOR = re.compile(
     re.IGNORECASE,
 )
 _LETTERS = re.compile(r"[^\W\d_]")
+# Scripts written without spaces between words (Chinese, Japanese, Thai...): one "word" is a
+# whole clause, and the analyzer cannot tell small talk from content in it.
+_UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff]")
 # "... at Spotify", "... from N26": where someone works says nothing about what the sender wants.
 _ORGANISATION = re.compile(
     r"[ \t]+(?:at|from|in|with|of|bei|chez|en|no|na)[ \t]+(?:the[ \t]+)?[A-Z][\w.&’'-]*"
@@ -265,6 +271,11 @@ class _Facts:
         time_only = not self.specific_interest and any(
             self.spans.found(n) for n in ("call_request", "pick_brain", "presence")
         )
+        # In a message that makes small talk ("hope you had a lovely Christmas!"), a statement
+        # is more small talk unless it carries something: news, a reaction to the recipient's
+        # work, what made the sender think of them, an offer, work to coordinate.
+        chatty = self.spans.found("pleasantry") or self.spans.found("check_in")
+        life, work = _data.word_lists()["life"], _data.word_lists()["work"]
         for start, end in self.sentences:
             asks = judged[start:end].rstrip().endswith("?") or _overlaps(
                 (start, end), self.spans["request_cue"]
@@ -277,6 +288,13 @@ class _Facts:
             if time_only and self._introduces_a_chat(start, end):
                 continue
             topic = self._topic_words(start, end)
+            if chatty and not asks and not self._carries_content(start, end) and not any(
+                _UNSPACED.search(w) or w.lower() in work for w in topic
+            ):
+                continue  # small talk: "Ours was the usual chaos, twelve people, one bathroom"
+            if chatty and not any(_overlaps((start, end), self.spans[n]) for n in _CONTENT):
+                # "How was the trip to your parents'?": a question about life, not a topic.
+                topic = [w for w in topic if w.lower().replace("’", "'") not in life]
             if len(topic) >= 2:
                 return True
             if topic and (
@@ -285,6 +303,9 @@ class _Facts:
             ):
                 return True
         return False
+
+    def _carries_content(self, start: int, end: int) -> bool:
+        return any(_overlaps((start, end), self.spans[name]) for name in _CONTENT)
 
     def _introduces_a_chat(self, start: int, end: int) -> bool:
         """Is this sentence, in a message that asks only for time, context rather than topic?

@@ -179,7 +179,7 @@ def word_lists() -> dict[str, frozenset[str]]:
     data = read_yaml(path)
     if not isinstance(data, dict):
         raise DataFileError(path, "must be a mapping of list names to words")
-    check_keys(path, data, ("filler", "self", "other"))
+    check_keys(path, data, ("filler", "life", "work", "self", "other"))
     return {
         key: frozenset(expect(path, key, value, str, "a string of words").lower().split())
         for key, value in data.items()
