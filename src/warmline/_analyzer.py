@@ -22,14 +22,15 @@ from ._text import WORD, Prepared, blank, fold, prepare
 Span = tuple[int, int]
 
 # Signals whose words say nothing about what the sender wants: blanked before counting topic words.
-_EMPTY_SIGNALS = ("greeting", "presence", "meta_ask", "pleasantry", "check_in", "reping",
-                  "call_request", "pick_brain", "small_talk", "generic_praise", "credential_reason")
+_EMPTY_SIGNALS = ("greeting", "presence", "meta_ask", "pleasantry", "courtesy", "check_in",
+                  "reping", "call_request", "pick_brain", "small_talk", "generic_praise",
+                  "credential_reason")
 # Signals that make a sentence of a chatty message carry something beyond small talk.
-_CONTENT = ("news", "engagement", "specific_work", "work_mention", "coordination", "offer",
+_CONTENT = ("news", "specific_work", "coordination", "offer",
             "career_favor", "sizable_favor", "urgency_reason", "easy_decline")
 # Signals that open (or re-open) a conversation and ask for the reader's attention.
-_OPENER_SIGNALS = ("greeting", "presence", "meta_ask", "pleasantry", "check_in", "reping",
-                   "call_request", "pick_brain")
+_OPENER_SIGNALS = ("greeting", "presence", "meta_ask", "pleasantry", "courtesy", "check_in",
+                   "reping", "call_request", "pick_brain")
 _TITLE = re.compile(r"(?:professor|prof|dr|mrs|mr|ms|mx|sir|madam|miss)\b\.?", re.IGNORECASE)
 _AFTER_NAME = re.compile(
     r"\s*(?:[,!.:;?\n)\-–—]|$|[^\w\s]|(?:how|are|r|u|you|got|have|quick|hope|do|can|could|is|"
@@ -77,6 +78,13 @@ _VAGUE_FAVOR = re.compile(
     re.IGNORECASE,
 )
 _LETTERS = re.compile(r"[^\W\d_]")
+# Questions about plans ("still up for the hike on Saturday?") are not small talk about life.
+_PLAN = re.compile(
+    r"\b(?:up for|(?:are|r) (?:you|u|y'?all) (?:still )?(?:coming|going|joining|free|around)|"
+    r"want to|wanna|free (?:on|this|next|for)|(?:can|could|will) (?:you|u) make it|in for|"
+    r"down for|still on|bring|pick (?:me|you|us) up|meet (?:at|on|up)|join us)\b",
+    re.IGNORECASE,
+)
 # Scripts written without spaces between words (Chinese, Japanese, Thai...): one "word" is a
 # whole clause, and the analyzer cannot tell small talk from content in it.
 _UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff]")
@@ -292,7 +300,7 @@ class _Facts:
                 _UNSPACED.search(w) or w.lower() in work for w in topic
             ):
                 continue  # small talk: "Ours was the usual chaos, twelve people, one bathroom"
-            if chatty and not any(_overlaps((start, end), self.spans[n]) for n in _CONTENT):
+            if not self._carries_content(start, end) and not _PLAN.search(judged, start, end):
                 # "How was the trip to your parents'?": a question about life, not a topic.
                 topic = [w for w in topic if w.lower().replace("’", "'") not in life]
             if len(topic) >= 2:
