@@ -39,6 +39,12 @@ _AFTER_NAME = re.compile(
 )
 _VOCATIVE = re.compile(r"^[ \t]*[A-Z][\w'’-]{1,20}(?: [A-Z][\w'’-]{1,20})?[ \t]*[,!:](?=\s|$)",
                        re.MULTILINE)
+# A title and a name anywhere ("Dr. Patel", "Ms Ortiz"), or a name alone as a whole message
+# ("Sarah?"): who is addressed, never a topic.
+_TITLED_NAME = re.compile(
+    r"\b(?i:mr|mrs|ms|mx|dr|prof|professor|sir|madam|miss|coach)\.?[ \t]+[A-Z][\w'’-]{1,20}"
+    r"(?:[ \t]+[A-Z][\w'’-]{1,20})?|\A\s*[A-Z][\w'’-]{1,20}(?=[\s?!.]*\Z)"
+)
 _SIGNATURE_DASH = re.compile(r"^[ \t]*[-–—~][ \t]*[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2}[ \t]*$",
                              re.MULTILINE)
 _TRAILING_NAME = re.compile(r"[\s,!.]*(?:[A-Z][\w.'’-]*[ \t]*){0,3}[!.]*\s*")
@@ -47,7 +53,8 @@ _INLINE_SIGN_OFF = re.compile(
     r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?[.!]?\s*$"
 )
 _ABOUT_SOMEONE = re.compile(
-    r"(?:i|i'm|i’m|i've|i’ve|i'd|i’d|i am|my|as an?|we|you|you're|you’re|your|having|being|"
+    r"(?:i|i'm|i’m|i've|i’ve|i'd|i’d|i am|my|as an?|we|you|you're|you’re|your|ur|u r|youre|"
+    r"having|being|"
     r"currently|presently|with|since|after|during|given|considering|it|this|that|permit|allow)\b",
     re.IGNORECASE,
 )
@@ -199,6 +206,8 @@ class _Facts:
         for _, end in self.spans["greeting"]:
             self._blank_name_after(chars, end, addressee)
         for m in _VOCATIVE.finditer(judged):
+            blank(chars, *m.span())
+        for m in _TITLED_NAME.finditer(judged):
             blank(chars, *m.span())
         for m in _SIGNATURE_DASH.finditer(judged):
             blank(chars, *m.span())
