@@ -85,6 +85,8 @@ _VAGUE_FAVOR = re.compile(
     re.IGNORECASE,
 )
 _LETTERS = re.compile(r"[^\W\d_]")
+# How many topic words, where something of the recipient's is named, make it described.
+_DETAIL = 6
 # Questions about plans ("still up for the hike on Saturday?") are not small talk about life.
 _PLAN = re.compile(
     r"\b(?:up for|(?:are|r) (?:you|u|y'?all) (?:still )?(?:coming|going|joining|free|around)|"
@@ -164,11 +166,12 @@ class _Facts:
             or bool(_ATTENTION.search(prepared.original))
         )
         self.questions = self._real_questions()
-        named = self.spans["specific_work"] or self.spans["work_mention"]
+        named = self.spans["specific_work"] + self.spans["work_mention"]
         self.specific_interest = bool(named) and (
             self.spans.found("engagement")
             or self.spans.found("offer")
             or self._asks_about_their_work()
+            or any(self._described(span) for span in named)
         )
         # Sharing something or offering help is not a request for attention, and neither is a
         # reply that only thanks or agrees. Anything else with no topic is a bare ping.
@@ -320,6 +323,23 @@ class _Facts:
             ):
                 return True
         return False
+
+    def _described(self, span: Span) -> bool:
+        """Is something of the recipient's described in detail where it is named?
+
+        "Your typeface for the Accra transit maps, with the Twi diacritics designed in from day
+        one" engages with the work; "I loved your talk at DevCon!" only names it.
+        """
+        i = bisect.bisect_right(self.sentence_starts, span[0]) - 1
+        if i < 0:
+            return False
+        sentence = self.sentences[i]
+        if any(
+            _overlaps(sentence, self.spans[name])
+            for name in ("career_favor", "sizable_favor", "credential_reason", "generic_praise")
+        ):
+            return False  # the favor or the praise is what the sentence is about
+        return len(self._topic_words(*sentence)) >= _DETAIL
 
     def _carries_content(self, start: int, end: int) -> bool:
         return any(_overlaps((start, end), self.spans[name]) for name in _CONTENT)
