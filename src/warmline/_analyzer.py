@@ -171,7 +171,12 @@ class _Facts:
             self.spans.found("engagement")
             or self.spans.found("offer")
             or self._asks_about_their_work()
-            or any(self._described(span) for span in named)
+            # Between colleagues coordinating work, "your migrations" is their task, not work
+            # of theirs the sender engages with.
+            or (
+                not self.spans.found("coordination")
+                and any(self._described(span) for span in named)
+            )
         )
         # Sharing something or offering help is not a request for attention, and neither is a
         # reply that only thanks or agrees. Anything else with no topic is a bare ping.
