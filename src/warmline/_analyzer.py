@@ -85,8 +85,9 @@ _VAGUE_FAVOR = re.compile(
     re.IGNORECASE,
 )
 _LETTERS = re.compile(r"[^\W\d_]")
-# How many topic words, where something of the recipient's is named, make it described.
-_DETAIL = 6
+# How many topic words, in the sentence naming something of the recipient's and the next,
+# make it described.
+_DETAIL = 7
 # Questions about plans ("still up for the hike on Saturday?") are not small talk about life.
 _PLAN = re.compile(
     r"\b(?:up for|(?:are|r) (?:you|u|y'?all) (?:still )?(?:coming|going|joining|free|around)|"
@@ -338,13 +339,18 @@ class _Facts:
         i = bisect.bisect_right(self.sentence_starts, span[0]) - 1
         if i < 0:
             return False
-        sentence = self.sentences[i]
-        if any(
-            _overlaps(sentence, self.spans[name])
-            for name in ("career_favor", "sizable_favor", "credential_reason", "generic_praise")
-        ):
-            return False  # the favor or the praise is what the sentence is about
-        return len(self._topic_words(*sentence)) >= _DETAIL
+        words = 0
+        # The sentence that names it and the next one ("I read your audit on night-time falls.
+        # The spike between 2 and 4am matches what we see."), unless they ask a favor or praise.
+        for sentence in self.sentences[i : i + 2]:
+            if any(
+                _overlaps(sentence, self.spans[name])
+                for name in ("career_favor", "sizable_favor", "credential_reason",
+                             "generic_praise")
+            ):
+                break
+            words += len(self._topic_words(*sentence))
+        return words >= _DETAIL
 
     def _carries_content(self, start: int, end: int) -> bool:
         return any(_overlaps((start, end), self.spans[name]) for name in _CONTENT)
