@@ -167,3 +167,63 @@ def test_rather_not_is_an_easy_way_out() -> None:
     )
     assert "good.easy-decline" in {f.rule_id for f in report.findings}
     assert "ask.no-easy-out" not in {f.rule_id for f in report.findings}
+
+
+# Small talk is judged as a whole: a statement in a chatty message says nothing unless it
+# carries something (news, a reason, work to do), whatever words it uses.
+SMALL_TALK = (
+    "Hi Noor,\n\nHope you had a restful Easter! How was the drive up to your in-laws? Ours was "
+    "the usual circus, nine cousins and one bathroom, the dog ate a chocolate bunny and "
+    "survived.\n\nBest,\nLiam"
+)
+
+
+def test_small_talk_of_any_length_is_a_bare_ping() -> None:
+    assert analyze(SMALL_TALK).bare_ping is True
+
+
+@pytest.mark.parametrize(
+    "carried",
+    [
+        "Just a reminder that the quarterly figures are due Friday.",
+        "I've attached the signed lease for your records.",
+        "Walked past the old bakery on Elm Road and thought of you.",
+        "Could you send me the slides from Tuesday?",
+    ],
+)
+def test_small_talk_that_carries_something_is_not_bare(carried: str) -> None:
+    text = SMALL_TALK.replace("\n\nBest,", f" {carried}\n\nBest,")
+    assert analyze(text).bare_ping is False
+
+
+def test_a_question_about_life_is_small_talk_but_a_plan_is_not() -> None:
+    assert analyze("Hey! did you survive the heatwave??").bare_ping is True
+    assert analyze("Hey! are you still up for the hike on Saturday?").bare_ping is False
+
+
+def test_a_title_and_a_name_are_not_a_topic() -> None:
+    assert analyze("Ms. Okonjo are you free?").bare_ping is True
+    assert analyze("Hello again Dr. Varga, just bumping this 🙂").bare_ping is True
+    assert analyze("Tomasz?").bare_ping is True
+
+
+def test_work_described_where_it_is_named_is_specific_interest() -> None:
+    described = (
+        "Hi Ines, your bus-stop redesign for the Ribeira line, with the timetable printed at "
+        "wheelchair height, is the first I've seen done properly. Could you refer me for the "
+        "junior designer opening?"
+    )
+    named = (
+        "Hi Ines, I loved your bus-stop redesign! Could you refer me for the junior designer "
+        "opening?"
+    )
+    assert analyze(described).ask == "mixed"
+    assert analyze(named).ask == "transactional"
+
+
+def test_a_task_between_colleagues_is_not_work_of_theirs() -> None:
+    text = (
+        "Morning! The test cluster was wiped at 7:00, so rebuild your fixtures before you run "
+        "the suite."
+    )
+    assert analyze(text).ask == "none"

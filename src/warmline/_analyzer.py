@@ -95,6 +95,21 @@ _PLAN = re.compile(
     r"down for|still on|bring|pick (?:me|you|us) up|meet (?:at|on|up)|join us)\b",
     re.IGNORECASE,
 )
+# An instruction about the recipient's things ("so rebuild your fixtures") is a task to do.
+_INSTRUCTION = re.compile(
+    r"(?:^|[,;:.!]|\b(?:so|then|please|pls|kindly|and|just))\s*(?:re-?)?(?:run|build|update|"
+    r"pull|rebase|check|clear|reset|restart|delete|remove|add|fix|change|move|send|upload|"
+    r"submit|review|merge|close|open|bump|install|refresh|save|back up|sign|fill in|fill out|"
+    r"complete|book|cancel|confirm|bring|drop off|pick up|lock|charge|wash|clean)\s+your\b"
+)
+# How small talk asks after someone: "how was the drive?", "did you have a good break?".
+_SMALL_TALK_QUESTION = re.compile(
+    r"\W*(?:and |so |anyway,? )?(?:how(?:'s|’s| is| was| are| were| did| have| has)?\b|"
+    r"did (?:you|u) (?:have|get|enjoy|make it|end up|manage)\b|"
+    r"have (?:you|u) (?:been|had)\b|(?:are|r) (?:you|u) (?:enjoying|keeping|surviving|settling|"
+    r"feeling)\b)",
+    re.IGNORECASE,
+)
 # Scripts written without spaces between words (Chinese, Japanese, Thai...): one "word" is a
 # whole clause, and the analyzer cannot tell small talk from content in it.
 _UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff]")
@@ -176,7 +191,11 @@ class _Facts:
             # of theirs the sender engages with.
             or (
                 not self.spans.found("coordination")
-                and any(self._described(span) for span in named)
+                and any(
+                    self._described(span)
+                    for span in named
+                    if not _INSTRUCTION.search(prepared.folded, max(span[0] - 40, 0), span[1])
+                )
             )
         )
         # Sharing something or offering help is not a request for attention, and neither is a
@@ -319,7 +338,11 @@ class _Facts:
             ):
                 continue  # small talk: "Ours was the usual chaos, twelve people, one bathroom"
             if not self._carries_content(start, end) and not _PLAN.search(judged, start, end):
-                # "How was the trip to your parents'?": a question about life, not a topic.
+                if chatty and _SMALL_TALK_QUESTION.match(judged, start) and not any(
+                    w.lower() in work for w in topic
+                ):
+                    continue  # "How was the drive up to your in-laws?", in a chatty message
+                # "Did you survive the heatwave?": a question about life, not a topic.
                 topic = [w for w in topic if w.lower().replace("’", "'") not in life]
             if len(topic) >= 2:
                 return True
