@@ -130,12 +130,12 @@ def check_principle(path: Path, key: str, value: Any) -> str:
 
 def compile_phrases(path: Path, key: str, patterns: Iterable[str]) -> re.Pattern[str]:
     """One case-insensitive pattern matching any of ``patterns`` as whole words."""
-    return _phrases.whole_words(phrase_alternatives(path, key, patterns))
+    patterns = list(patterns)
+    check_patterns(path, key, patterns)
+    return _phrases.whole_words(phrase_alternatives(patterns))
 
 
-def phrase_alternatives(path: Path, key: str, patterns: Iterable[str]) -> list[str]:
-    """The phrases of a data file as the alternatives of one lower-case pattern, checked."""
-    patterns = tuple(patterns)
+def check_patterns(path: Path, key: str, patterns: list[str]) -> None:
     for i, p in enumerate(patterns):
         try:
             re.compile(p)
@@ -143,6 +143,10 @@ def phrase_alternatives(path: Path, key: str, patterns: Iterable[str]) -> list[s
             raise DataFileError(
                 path, f"bad regular expression {p!r}: {e}", key=f"{key}[{i}]"
             ) from None
+
+
+def phrase_alternatives(patterns: Iterable[str]) -> list[str]:
+    """Phrases as the alternatives of one lower-case pattern, in order of preference."""
     # Longest first, so that "hey there" wins over "hey" at the same position.
     alternation = "|".join(sorted(patterns, key=len, reverse=True))
     # A space in a phrase stands for any run of blanks, line breaks included: code spans and
@@ -157,20 +161,42 @@ def phrase_alternatives(path: Path, key: str, patterns: Iterable[str]) -> list[s
 
 @lru_cache(maxsize=1)
 def signals() -> dict[str, re.Pattern[str]]:
-    """Every signal of ``signals.yaml``, compiled."""
+    """Every signal, compiled from its phrases in all languages."""
+    return {
+        name: _phrases.whole_words(phrase_alternatives(phrases))
+        for name, phrases in signal_phrases().items()
+    }
+
+
+def signal_phrases() -> dict[str, list[str]]:
+    """The phrases of every signal: ``signals.yaml``, then ``signals-languages.yaml``, checked."""
     path = DATA / "signals.yaml"
     data = read_yaml(path)
     if not isinstance(data, dict) or not data:
         raise DataFileError(path, "must be a mapping of signal names to signals")
-    result = {}
+    phrases: dict[str, list[str]] = {}
     for name, item in data.items():
         if not isinstance(item, dict):
             raise DataFileError(path, "must be a mapping", key=str(name))
         check_keys(path, item, ("description", "patterns"))
         expect(path, f"{name}.description", item["description"], str, "a string")
-        phrases = expect_str_list(path, f"{name}.patterns", item["patterns"])
-        result[str(name)] = compile_phrases(path, f"{name}.patterns", phrases)
-    return result
+        key = f"{name}.patterns"
+        phrases[str(name)] = expect_str_list(path, key, item["patterns"])
+        check_patterns(path, key, phrases[str(name)])
+    # Other languages: more phrasings of the same signals, kept apart to keep both files
+    # readable.
+    path = DATA / "signals-languages.yaml"
+    data = read_yaml(path)
+    if not isinstance(data, dict):
+        raise DataFileError(path, "must be a mapping of signal names to lists of phrases")
+    for name, items in data.items():
+        if name not in phrases:
+            raise DataFileError(path, f"unknown signal {name!r} (add it to signals.yaml first)",
+                                key=str(name))
+        more = expect_str_list(path, str(name), items)
+        check_patterns(path, str(name), more)
+        phrases[name] = phrases[name] + more
+    return phrases
 
 
 @lru_cache(maxsize=1)

@@ -24,10 +24,14 @@ _QUANTIFIER = re.compile(r"\?|\*|\+|\{(\d*)(?:(,)(\d*))?\}")
 _DEPTH = 2
 # A match starts where a word starts: not after a letter, digit, apostrophe or hyphen ("on-call"
 # holds no "call"), and never on a blank. Without the look-ahead, a phrase with an optional first
-# word would rescan every run of blanks from each of its positions (quadratic time).
-_START = r"(?<![\w'’-])"
+# word would rescan every run of blanks from each of its positions (quadratic time). Chinese,
+# Japanese and Korean write words together (Korean attaches particles), so a phrase in those
+# scripts may start and end inside a run of their characters.
+_UNSPACED = "\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_WORDISH = f"[^\\W{_UNSPACED}]|['’-]"
+_START = f"(?<!{_WORDISH})"
 _NOT_BLANK = r"(?=\S)"
-_END = r"(?![\w'’-])"
+_END = f"(?!{_WORDISH})"
 # From this length on, spans() searches with two more patterns, compiled the first time.
 _LONG = 20_000
 _SCANNERS: dict[int, tuple[re.Pattern[str], tuple[re.Pattern[str], ...] | None]] = {}
@@ -88,7 +92,7 @@ def _compile_scanners(pattern: re.Pattern[str]) -> tuple[re.Pattern[str], ...] |
     # look-behind. The exact class, [^\w'’ -], is tested character by character: twice as slow.
     return (
         re.compile(f" (?=({rest}))"),
-        re.compile(f"[^a-z0-9_'’\\- ](?<!{_START[4:-1]})(?=({rest}))"),
+        re.compile(f"[^a-z0-9_'’\\- ]{_START}(?=({rest}))"),
     )
 
 
@@ -232,6 +236,10 @@ def _first_token(s: str) -> tuple[str, list[str] | None, int]:
         if len(s) < 2:
             raise Unsupported("trailing backslash")
         e = s[1]
+        if e == "d":
+            # Ten digits (which group with phrases such as "15 min") and the other digits of
+            # Unicode, apart.
+            return s[:2], [*"0123456789", r"[^\D0-9]"], 2
         if e in _CLASS_ESCAPES:
             return s[:2], [s[:2]], 2
         if e.isalnum():
