@@ -13,7 +13,7 @@ from warmline import _data, _phrases
 
 SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6")
 TEXTS = [item.text.lower() for split in SPLITS for item in load(split)]
-SIGNAL_PHRASES = _data.signal_phrases()
+SIGNALS = _data.signal_table()
 
 
 def plain(alternatives: list[str]) -> re.Pattern[str]:
@@ -27,28 +27,26 @@ def finditer_spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]
     return [m.span() for m in pattern.finditer(text)]
 
 
-@pytest.mark.parametrize("name", list(SIGNAL_PHRASES))
+@pytest.mark.parametrize("name", list(SIGNALS))
 def test_every_signal_matches_what_its_plain_alternation_matches(name: str) -> None:
-    alternatives = _data.phrase_alternatives(SIGNAL_PHRASES[name])
-    slow, fast = plain(alternatives), _data.signals()[name]
-    assert fast.pattern != slow.pattern  # factored, or this test compares a thing to itself
-    for text in TEXTS:
-        assert finditer_spans(fast, text) == finditer_spans(slow, text), text
+    signal = SIGNALS[name]
+    for phrases, fast in ((signal.english, signal.english_phrases.pattern),
+                          (signal.english + signal.other, signal.phrases.pattern)):
+        slow = plain(_data.phrase_alternatives(phrases))
+        assert fast.pattern != slow.pattern  # factored, or this compares a thing to itself
+        for text in TEXTS:
+            assert finditer_spans(fast, text) == finditer_spans(slow, text), text
 
 
-def test_long_text_search_finds_what_finditer_finds() -> None:
+def test_spans_are_what_finditer_finds() -> None:
     # Messages joined in several ways, so that words start after spaces, line breaks,
     # brackets, quotes, emoji and accented letters, and at the very start of the text.
-    joiners = [" ", "\n", "\n\n", " (", '"', "👋", "é", "—", "\t", "-", "'"]
+    joiners = [" ", "\n", "\n\n", " (", '"', "👋", "é", "—", "\t", "-", "'", "内"]
     text = "".join(t + joiners[i % len(joiners)] for i, t in enumerate(TEXTS))
-    assert len(text) > _phrases._LONG
-    for name, pattern in _data.signals().items():
-        assert _phrases.spans(pattern, text) == finditer_spans(pattern, text), name
-
-
-def test_short_text_takes_the_plain_path() -> None:
-    pattern = _data.signals()["greeting"]
-    assert _phrases.spans(pattern, "hey there, hi") == finditer_spans(pattern, "hey there, hi")
+    for name, signal in SIGNALS.items():
+        for phrases in (signal.english_phrases, signal.phrases):
+            assert phrases.spans(text) == finditer_spans(phrases.pattern, text), name
+            assert phrases.found(text) == bool(phrases.pattern.search(text)), name
 
 
 @pytest.mark.parametrize(
@@ -68,8 +66,9 @@ def test_short_text_takes_the_plain_path() -> None:
     ],
 )
 def test_factoring_keeps_matches_and_preferences(alternatives: list[str], text: str) -> None:
-    fast = _phrases.whole_words(alternatives)
-    assert finditer_spans(fast, text) == finditer_spans(plain(alternatives), text)
+    phrases = _phrases.Phrases(alternatives)
+    assert finditer_spans(phrases.pattern, text) == finditer_spans(plain(alternatives), text)
+    assert phrases.spans(text) == finditer_spans(plain(alternatives), text)
 
 
 def test_factoring_groups_by_first_character() -> None:
@@ -90,13 +89,28 @@ texts = st.text(alphabet="ab ?1-'\n_c", max_size=40)
 @given(st.lists(phrase, min_size=1, max_size=8), texts)
 @settings(max_examples=400, deadline=None)
 def test_factoring_matches_like_the_plain_alternation(alternatives: list[str], text: str) -> None:
-    fast = _phrases.whole_words(alternatives)
-    assert finditer_spans(fast, text) == finditer_spans(plain(alternatives), text)
+    phrases = _phrases.Phrases(alternatives)
+    expected = finditer_spans(plain(alternatives), text)
+    assert finditer_spans(phrases.pattern, text) == expected
+    assert phrases.spans(text) == expected
+    assert phrases.found(text) == bool(expected)
 
 
 @given(st.lists(phrase, min_size=1, max_size=6), texts)
-@settings(max_examples=200, deadline=None)
-def test_long_text_search_matches_like_finditer(alternatives: list[str], text: str) -> None:
-    pattern = _phrases.whole_words(alternatives)
+@settings(max_examples=150, deadline=None)
+def test_long_texts_are_searched_like_finditer(alternatives: list[str], text: str) -> None:
+    phrases = _phrases.Phrases(alternatives)
     long_text = (text + " ") * (_phrases._LONG // (len(text) + 1) + 1)
-    assert _phrases.spans(pattern, long_text) == finditer_spans(pattern, long_text)
+    assert phrases.spans(long_text) == finditer_spans(phrases.pattern, long_text)
+
+
+def test_english_lines_are_matched_against_english_phrases_only() -> None:
+    from warmline._analyzer import _Spans
+
+    text = "could you refer me please\nme podrías recomendar para el puesto?"
+    spans = _Spans(text)
+    found = [text[s:e] for s, e in spans["career_favor"]]
+    assert "refer me" in found
+    assert any("recomendar" in f for f in found)
+    assert spans.english.startswith("could you refer me") and "podr" not in spans.english
+    assert spans.other.startswith("_") and "podr" in spans.other

@@ -145,14 +145,31 @@ def _without_overlaps(spans: list[Span], others: list[Span]) -> list[Span]:
 
 
 class _Spans(dict[str, list[Span]]):
-    """Where each signal matches, found the first time a signal is asked for."""
+    """Where each signal matches, found the first time a signal is asked for.
+
+    Lines in English are matched against the English phrases only; lines that show another
+    language (a letter outside a-z, a word from the phrases of other languages) against all.
+    """
 
     def __init__(self, folded: str) -> None:
         super().__init__()
         self.folded = folded
+        other = _other_language_lines(folded)
+        # The text cut in two, each part blotted out where the other is: spans index both.
+        self.english = _keep(folded, other, inside=False) if other else folded
+        self.other = _keep(folded, other, inside=True) if other else ""
+        self.all_other = bool(other) and not self.english.strip("_\n")
 
     def __missing__(self, name: str) -> list[Span]:
-        spans = _phrases.spans(_data.signals()[name], self.folded)
+        signal = _data.signal_table()[name]
+        if not self.other or not signal.other:
+            spans = signal.english_phrases.spans(self.folded)
+        elif self.all_other:
+            spans = signal.phrases.spans(self.folded)
+        else:
+            spans = sorted(
+                signal.english_phrases.spans(self.english) + signal.phrases.spans(self.other)
+            )
         self[name] = spans
         return spans
 
@@ -160,7 +177,51 @@ class _Spans(dict[str, list[Span]]):
         """Does the signal match anywhere? (Stops at the first match if not yet scanned.)"""
         if name in self:
             return bool(self[name])
-        return _data.signals()[name].search(self.folded) is not None
+        signal = _data.signal_table()[name]
+        if not self.other or not signal.other:
+            return signal.english_phrases.found(self.folded)
+        return signal.english_phrases.found(self.english) or signal.phrases.found(self.other)
+
+
+def _other_language_lines(folded: str) -> list[Span]:
+    """The lines of ``folded`` that show a language other than English, merged."""
+    letters, words = _data.other_language_words()
+    hits = sorted(
+        [m.start() for m in letters.finditer(folded)]
+        + [start for start, _ in words.spans(folded)]
+    )
+    lines: list[Span] = []
+    for hit in hits:
+        if lines and hit < lines[-1][1]:
+            continue
+        start = folded.rfind("\n", 0, hit) + 1
+        end = folded.find("\n", hit)
+        end = len(folded) if end < 0 else end
+        if lines and start <= lines[-1][1] + 1:
+            lines[-1] = (lines[-1][0], end)
+        else:
+            lines.append((start, end))
+    return lines
+
+
+def _keep(text: str, spans: list[Span], *, inside: bool) -> str:
+    """``text`` with everything outside ``spans`` (or inside them) blotted, line breaks kept."""
+    pieces = []
+    pos = 0
+    for start, end in spans:
+        pieces.append(_blanked(text[pos:start]) if inside else text[pos:start])
+        pieces.append(text[start:end] if inside else _blanked(text[start:end]))
+        pos = end
+    pieces.append(_blanked(text[pos:]) if inside else text[pos:])
+    return "".join(pieces)
+
+
+def _blanked(text: str) -> str:
+    # Underscores, not spaces: a run of them is one word, where no phrase starts, so a search
+    # skips it at once (each space would be a place to try every phrase).
+    if "\n" not in text:
+        return "_" * len(text)
+    return "\n".join("_" * len(line) for line in text.split("\n"))
 
 
 class _Facts:
@@ -485,13 +546,13 @@ def _existence(facts: _Facts, rule: Rule) -> list[Span]:
     if rule.signal is not None:
         spans = list(facts.spans[rule.signal])
     else:
-        spans = _phrases.spans(rule.pattern, facts.prepared.folded)
+        spans = rule.pattern.spans(facts.prepared.folded)
     if rule.unless_nearby is not None:
         spans = [s for s in spans if not _reason_nearby(facts, s, rule.unless_nearby)]
     return spans
 
 
-def _reason_nearby(facts: _Facts, span: Span, pattern: re.Pattern[str]) -> bool:
+def _reason_nearby(facts: _Facts, span: Span, phrases: _phrases.Phrases) -> bool:
     """Is there a match of ``pattern`` in the sentence of ``span`` or the one next to it?"""
     sentences = facts.sentences
     starts = facts.sentence_starts
@@ -508,7 +569,7 @@ def _reason_nearby(facts: _Facts, span: Span, pattern: re.Pattern[str]) -> bool:
     i = min(candidates)
     lo = sentences[max(i - 1, 0)][0]
     hi = sentences[min(i + 1, len(sentences) - 1)][1]
-    return bool(pattern.search(facts.prepared.folded, lo, hi))
+    return bool(phrases.pattern.search(facts.prepared.folded, lo, hi))
 
 
 def _absence(facts: _Facts, rule: Rule) -> list[Span]:

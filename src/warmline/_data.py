@@ -7,9 +7,9 @@ and the key, so a course author who adds a rule or a signal learns at once what 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -128,11 +128,11 @@ def check_principle(path: Path, key: str, value: Any) -> str:
 # --- signals and words --------------------------------------------------------------------
 
 
-def compile_phrases(path: Path, key: str, patterns: Iterable[str]) -> re.Pattern[str]:
-    """One case-insensitive pattern matching any of ``patterns`` as whole words."""
+def compile_phrases(path: Path, key: str, patterns: Iterable[str]) -> _phrases.Phrases:
+    """Phrases matching any of ``patterns``, case-insensitively, as whole words."""
     patterns = list(patterns)
     check_patterns(path, key, patterns)
-    return _phrases.whole_words(phrase_alternatives(patterns))
+    return _phrases.Phrases(phrase_alternatives(patterns))
 
 
 def check_patterns(path: Path, key: str, patterns: list[str]) -> None:
@@ -159,44 +159,95 @@ def phrase_alternatives(patterns: Iterable[str]) -> list[str]:
     return _phrases.branches(alternation)
 
 
+class Signal:
+    """A signal's phrases, in English and in other languages."""
+
+    def __init__(self, name: str, english: list[str], other: list[str]) -> None:
+        self.name = name
+        self.english = english
+        self.other = other
+
+    @cached_property
+    def english_phrases(self) -> _phrases.Phrases:
+        """The English phrases only: enough for text with no other language in it."""
+        if not self.other:
+            return self.phrases
+        return _phrases.Phrases(phrase_alternatives(self.english))
+
+    @cached_property
+    def phrases(self) -> _phrases.Phrases:
+        """Every phrase, in every language."""
+        return _phrases.Phrases(phrase_alternatives(self.english + self.other))
+
+
+class _Patterns(Mapping[str, re.Pattern[str]]):
+    """Signal names to their patterns (all languages), compiled on first use."""
+
+    def __getitem__(self, name: str) -> re.Pattern[str]:
+        return signal_table()[name].phrases.pattern
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(signal_table())
+
+    def __len__(self) -> int:
+        return len(signal_table())
+
+
+def signals() -> Mapping[str, re.Pattern[str]]:
+    """Every signal's pattern, in all languages."""
+    return _Patterns()
+
+
 @lru_cache(maxsize=1)
-def signals() -> dict[str, re.Pattern[str]]:
-    """Every signal, compiled from its phrases in all languages."""
-    return {
-        name: _phrases.whole_words(phrase_alternatives(phrases))
-        for name, phrases in signal_phrases().items()
-    }
-
-
-def signal_phrases() -> dict[str, list[str]]:
-    """The phrases of every signal: ``signals.yaml``, then ``signals-languages.yaml``, checked."""
+def signal_table() -> dict[str, Signal]:
+    """Every signal of ``signals.yaml``, with its phrases from ``signals-languages.yaml``."""
     path = DATA / "signals.yaml"
     data = read_yaml(path)
     if not isinstance(data, dict) or not data:
         raise DataFileError(path, "must be a mapping of signal names to signals")
-    phrases: dict[str, list[str]] = {}
+    table: dict[str, Signal] = {}
     for name, item in data.items():
         if not isinstance(item, dict):
             raise DataFileError(path, "must be a mapping", key=str(name))
         check_keys(path, item, ("description", "patterns"))
         expect(path, f"{name}.description", item["description"], str, "a string")
         key = f"{name}.patterns"
-        phrases[str(name)] = expect_str_list(path, key, item["patterns"])
-        check_patterns(path, key, phrases[str(name)])
-    # Other languages: more phrasings of the same signals, kept apart to keep both files
-    # readable.
+        english = list(expect_str_list(path, key, item["patterns"]))
+        check_patterns(path, key, english)
+        table[str(name)] = Signal(str(name), english, [])
+    # Other languages: more phrasings of the same signals, kept apart so that text in English
+    # is matched against English phrases only (less to compile, less to try).
     path = DATA / "signals-languages.yaml"
     data = read_yaml(path)
     if not isinstance(data, dict):
         raise DataFileError(path, "must be a mapping of signal names to lists of phrases")
     for name, items in data.items():
-        if name not in phrases:
+        if name not in table:
             raise DataFileError(path, f"unknown signal {name!r} (add it to signals.yaml first)",
                                 key=str(name))
-        more = expect_str_list(path, str(name), items)
-        check_patterns(path, str(name), more)
-        phrases[name] = phrases[name] + more
-    return phrases
+        other = list(expect_str_list(path, str(name), items))
+        check_patterns(path, str(name), other)
+        table[name].other = other
+    return table
+
+
+@lru_cache(maxsize=1)
+def other_language_words() -> tuple[re.Pattern[str], _phrases.Phrases]:
+    """Patterns for what shows that a line is not (only) in English: letters, and words.
+
+    Any letter outside a-z, or a word of three letters or more from the phrases in other
+    languages that is not in an English phrase or in an English word list of ``words.yaml``.
+    """
+    lists = word_lists()
+    english = {
+        w for signal in signal_table().values() for p in signal.english
+        for w in re.findall(r"[a-z]{3,}", p.lower())
+    } | lists["filler"] | lists["life"] | lists["work"] | lists["english"]
+    other = {
+        w for signal in signal_table().values() for p in signal.other
+        for w in re.findall(r"(?<![\\\[a-z])[a-z]{3,}(?![a-z\]])", p.lower())
+    } - english
+    return re.compile(r"[^\W\d_a-z]"), _phrases.Phrases(sorted(other, key=len, reverse=True))
 
 
 @lru_cache(maxsize=1)
@@ -205,7 +256,7 @@ def word_lists() -> dict[str, frozenset[str]]:
     data = read_yaml(path)
     if not isinstance(data, dict):
         raise DataFileError(path, "must be a mapping of list names to words")
-    check_keys(path, data, ("filler", "life", "work", "self", "other"))
+    check_keys(path, data, ("filler", "life", "work", "english", "self", "other"))
     return {
         key: frozenset(expect(path, key, value, str, "a string of words").lower().split())
         for key, value in data.items()
@@ -245,9 +296,9 @@ class Rule:
     explanation: str
     suggestion: str | None
     when: Condition
-    pattern: re.Pattern[str] | None
+    pattern: _phrases.Phrases | None
     signal: str | None  # the signal ``pattern`` comes from, if any: its matches are known already
-    unless_nearby: re.Pattern[str] | None
+    unless_nearby: _phrases.Phrases | None
     signals: tuple[str, ...]
     self_min: int
     ratio: float
@@ -292,15 +343,15 @@ def _condition(path: Path, value: Any) -> Condition:
     )
 
 
-def _pattern(path: Path, data: Mapping[str, Any], key: str) -> re.Pattern[str] | None:
-    """A rule's pattern: the name of a signal, or a list of its own phrases."""
+def _pattern(path: Path, data: Mapping[str, Any], key: str) -> _phrases.Phrases | None:
+    """A rule's phrases: the name of a signal, or a list of its own."""
     value = data.get(key)
     if value is None:
         return None
     if isinstance(value, str):
-        if value not in signals():
+        if value not in signal_table():
             raise DataFileError(path, f"unknown signal {value!r}", key=key)
-        return signals()[value]
+        return signal_table()[value].phrases
     return compile_phrases(path, key, expect_str_list(path, key, value))
 
 

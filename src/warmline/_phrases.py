@@ -1,7 +1,7 @@
 """Matching many phrases as whole words, fast.
 
-:func:`whole_words` compiles phrases (regular expressions) into one pattern that matches any of
-them as whole words; :func:`spans` finds its matches, as ``finditer`` would, in less time.
+:class:`Phrases` holds phrases (regular expressions) that match as whole words, and finds them
+as ``finditer`` would, in less time.
 
 Python's regular expression engine tries the alternatives of ``a|b|c`` one after the other at
 every position. With hundreds of phrases that is hundreds of tries per word; grouped by first
@@ -11,13 +11,14 @@ alternative where several match: within a group the alternatives keep their orde
 are disjoint by their first character.
 
 Only the constructs the signal phrases use are understood (literal characters, escapes, character
-classes, ``(?:...)`` groups and the quantifiers ``? * + {m,n}``); for anything else the caller
-keeps the plain alternation.
+classes, ``(?:...)`` groups and the quantifiers ``? * + {m,n}``); an alternative with anything
+else is tried as it is.
 """
 
 from __future__ import annotations
 
 import re
+from functools import cached_property
 
 _CLASS_ESCAPES = frozenset("dDwWsS")
 _QUANTIFIER = re.compile(r"\?|\*|\+|\{(\d*)(?:(,)(\d*))?\}")
@@ -32,68 +33,96 @@ _WORDISH = f"[^\\W{_UNSPACED}]|['’-]"
 _START = f"(?<!{_WORDISH})"
 _NOT_BLANK = r"(?=\S)"
 _END = f"(?!{_WORDISH})"
-# From this length on, spans() searches with two more patterns, compiled the first time.
+# From this length on, spans() searches with two more patterns (see Phrases._long_scanners).
 _LONG = 20_000
-_SCANNERS: dict[int, tuple[re.Pattern[str], tuple[re.Pattern[str], ...] | None]] = {}
+
+
+class Phrases:
+    """Phrases (regular expressions) matched as whole words, compiled when first used.
+
+    Grouped by first characters, the alternation is tried in a few steps per word instead of
+    one per phrase; it matches the same as the plain alternation, with the same preferences.
+    """
+
+    def __init__(self, alternatives: list[str]) -> None:
+        self.alternation = factor(alternatives)
+        self.source = f"{_START}{_NOT_BLANK}(?:{self.alternation}){_END}"
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """The pattern, for ``match`` and ``search`` at given positions."""
+        return re.compile(self.source)
+
+    @cached_property
+    def _start(self) -> str | None:
+        """The pattern without its look-behind, or None if a phrase may match nothing."""
+        if re.fullmatch(f"(?:{self.alternation})", "") is not None:
+            return None  # empty matches would need finditer's own rules
+        return self.source[len(_START) :]
+
+    # Trying a pattern that starts with a look-behind at every position costs about as much as
+    # the matching itself. The scanners start instead with the character before a word start
+    # (a space, a line break, a bracket...), which the engine finds at C speed, and capture the
+    # match in a look-ahead, so that none hides the next. They run on the text with a space
+    # put in front, for a word at the very start.
+
+    @cached_property
+    def _scanner(self) -> re.Pattern[str] | None:
+        # The class is a superset, checked from a table: a letter outside a-z (rare in
+        # lower-cased text) is turned away by the look-behind; the exact class, [^\w'’-],
+        # would be tested character by character.
+        if self._start is None:
+            return None
+        return re.compile(f"[^a-z0-9_'’\\-]{_START}(?=({self._start}))")
+
+    @cached_property
+    def _long_scanners(self) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+        # Two more patterns for long texts, where they pay for being compiled: the one for words
+        # after a space starts with a literal space, which the engine finds faster still and
+        # without the look-behind.
+        if self._start is None:
+            return None
+        return (
+            re.compile(f" (?=({self._start}))"),
+            re.compile(f"[^a-z0-9_'’\\- ]{_START}(?=({self._start}))"),
+        )
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """``[m.span() for m in self.pattern.finditer(text)]``, found faster.
+
+        The scanners report the match at every word start; keeping, from left to right, each
+        match that starts after the last one kept ends is what ``finditer`` does.
+        """
+        scanners: tuple[re.Pattern[str], ...] | None
+        if len(text) >= _LONG:
+            scanners = self._long_scanners
+        else:
+            scanners = None if self._scanner is None else (self._scanner,)
+        if scanners is None:
+            return [m.span() for m in self.pattern.finditer(text)]
+        spaced = " " + text
+        found = [m.span(1) for scanner in scanners for m in scanner.finditer(spaced)]
+        if len(scanners) > 1:
+            found.sort()
+        kept = []
+        end = 0
+        for start, stop in found:
+            if start - 1 >= end:
+                kept.append((start - 1, stop - 1))
+                end = stop - 1
+        return kept
+
+    def found(self, text: str) -> bool:
+        """Does any phrase occur in ``text``?"""
+        scanner = self._scanner
+        if scanner is None:
+            return self.pattern.search(text) is not None
+        return scanner.search(" " + text) is not None
 
 
 def whole_words(alternatives: list[str]) -> re.Pattern[str]:
-    """One pattern matching any of ``alternatives`` (in this order of preference) as whole words.
-
-    Grouped by first characters, the alternation is tried in a few steps per word instead of
-    one per phrase; it matches the same.
-    """
-    return re.compile(f"{_START}{_NOT_BLANK}(?:{factor(alternatives)}){_END}")
-
-
-def spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
-    """``[m.span() for m in pattern.finditer(text)]`` for a pattern from :func:`whole_words`.
-
-    On a long text, trying the pattern at every position costs about as much as the matching
-    itself, since the engine checks the look-behind there. Two more patterns start instead
-    with the character before a word start: one with a space, which the engine finds at C speed
-    (most words start after one), one with any other such character (a line break, a bracket).
-    They run on the text with a space put in front, for a word at the very start. A look-ahead
-    captures the match at every word start, so none hides the next; keeping, from left to
-    right, each match that starts after the last one kept ends is what ``finditer`` does.
-    """
-    scanners = _scanners(pattern) if len(text) >= _LONG else None
-    if scanners is None:
-        return [m.span() for m in pattern.finditer(text)]
-    spaced = " " + text
-    found = [m.span(1) for scanner in scanners for m in scanner.finditer(spaced)]
-    found.sort()
-    kept = []
-    end = 0
-    for start, stop in found:
-        if start - 1 >= end:
-            kept.append((start - 1, stop - 1))
-            end = stop - 1
-    return kept
-
-
-def _scanners(pattern: re.Pattern[str]) -> tuple[re.Pattern[str], ...] | None:
-    # Keyed by identity: hashing a compiled pattern hashes all of its code, every time.
-    key = id(pattern)
-    if key not in _SCANNERS:
-        _SCANNERS[key] = (pattern, _compile_scanners(pattern))
-    return _SCANNERS[key][1]
-
-
-def _compile_scanners(pattern: re.Pattern[str]) -> tuple[re.Pattern[str], ...] | None:
-    if not pattern.pattern.startswith(_START):
-        return None
-    rest = pattern.pattern[len(_START) :]
-    alternation = rest[len(_NOT_BLANK) + len("(?:") : -len(_END) - len(")")]
-    if re.fullmatch(f"(?:{alternation})", "") is not None:
-        return None  # empty matches would need finditer's own rules
-    # The second class is a superset of the other characters a word can start after, checked
-    # from a table; a letter outside a-z (rare in lower-cased text) is turned away by the
-    # look-behind. The exact class, [^\w'’ -], is tested character by character: twice as slow.
-    return (
-        re.compile(f" (?=({rest}))"),
-        re.compile(f"[^a-z0-9_'’\\- ]{_START}(?=({rest}))"),
-    )
+    """One compiled pattern matching any of ``alternatives`` as whole words."""
+    return Phrases(alternatives).pattern
 
 
 class Unsupported(Exception):
