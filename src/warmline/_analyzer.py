@@ -41,10 +41,11 @@ _VOCATIVE = re.compile(r"^[ \t]*[A-Z][\w'’-]{1,20}(?: [A-Z][\w'’-]{1,20})?[ 
                        re.MULTILINE)
 # A title and a name anywhere ("Dr. Patel", "Ms Ortiz"), or a name alone as a whole message
 # ("Sarah?"): who is addressed, never a topic.
-_TITLED_NAME = re.compile(
-    r"\b(?i:mr|mrs|ms|mx|dr|prof|professor|sir|madam|miss|coach)\.?[ \t]+[A-Z][\w'’-]{1,20}"
-    r"(?:[ \t]+[A-Z][\w'’-]{1,20})?|\A\s*[A-Z][\w'’-]{1,20}(?=[\s?!.]*\Z)"
+_TITLES = _phrases.Phrases(
+    ["mr", "mrs", "ms", "mx", "dr", "prof", "professor", "sir", "madam", "miss", "coach"]
 )
+_TITLED_NAME = re.compile(r"\.?[ \t]+[A-Z][\w'’-]{1,20}(?:[ \t]+[A-Z][\w'’-]{1,20})?")
+_NAME_ALONE = re.compile(r"\s*[A-Z][\w'’-]{1,20}[\s?!.]*\Z")
 _SIGNATURE_DASH = re.compile(r"^[ \t]*[-–—~][ \t]*[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2}[ \t]*$",
                              re.MULTILINE)
 _TRAILING_NAME = re.compile(r"[\s,!.]*(?:[A-Z][\w.'’-]*[ \t]*){0,3}[!.]*\s*")
@@ -110,6 +111,7 @@ _SMALL_TALK_QUESTION = re.compile(
     r"feeling)\b)",
     re.IGNORECASE,
 )
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 # Scripts written without spaces between words (Chinese, Japanese, Thai...): one "word" is a
 # whole clause, and the analyzer cannot tell small talk from content in it.
 _UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff]")
@@ -161,7 +163,18 @@ class _Spans(dict[str, list[Span]]):
         self.all_other = bool(other) and not self.english.strip("_\n")
 
     def __missing__(self, name: str) -> list[Span]:
-        signal = _data.signal_table()[name]
+        spans = self._scan(_data.signal_table()[name])
+        self[name] = spans
+        return spans
+
+    def union(self, names: tuple[str, ...]) -> list[Span]:
+        """Where any of the signals ``names`` matches: one search for all of them."""
+        key = "+".join(names)
+        if key not in self:
+            self[key] = self._scan(_data.signal_union(names))
+        return self[key]
+
+    def _scan(self, signal: _data.Signal) -> list[Span]:
         if not self.other or not signal.other:
             spans = signal.english_phrases.spans(self.folded)
         elif self.all_other:
@@ -170,7 +183,6 @@ class _Spans(dict[str, list[Span]]):
             spans = sorted(
                 signal.english_phrases.spans(self.english) + signal.phrases.spans(self.other)
             )
-        self[name] = spans
         return spans
 
     def found(self, name: str) -> bool:
@@ -185,10 +197,9 @@ class _Spans(dict[str, list[Span]]):
 
 def _other_language_lines(folded: str) -> list[Span]:
     """The lines of ``folded`` that show a language other than English, merged."""
-    letters, words = _data.other_language_words()
     hits = sorted(
-        [m.start() for m in letters.finditer(folded)]
-        + [start for start, _ in words.spans(folded)]
+        [m.start() for m in _NON_ASCII.finditer(folded) if m.group().isalpha()]
+        + [start for start, _ in _data.other_language_words().spans(folded)]
     )
     lines: list[Span] = []
     for hit in hits:
@@ -285,19 +296,22 @@ class _Facts:
         """The judged text with every signal that carries no topic blanked, names included."""
         judged = self.prepared.judged
         chars = list(judged)
-        for name in _EMPTY_SIGNALS:
-            for start, end in self.spans[name]:
-                blank(chars, start, end)
-                org = _ORGANISATION.match(judged, end)
-                if org:
-                    blank(chars, end, org.end())
+        for start, end in self.spans.union(_EMPTY_SIGNALS):
+            blank(chars, start, end)
+            org = _ORGANISATION.match(judged, end)
+            if org:
+                blank(chars, end, org.end())
         addressee = _data.signals()["addressee"]
         for _, end in self.spans["greeting"]:
             self._blank_name_after(chars, end, addressee)
         for m in _VOCATIVE.finditer(judged):
             blank(chars, *m.span())
-        for m in _TITLED_NAME.finditer(judged):
-            blank(chars, *m.span())
+        for start, end in _TITLES.spans(self.prepared.folded):
+            titled = _TITLED_NAME.match(judged, end)
+            if titled:
+                blank(chars, start, titled.end())
+        if _NAME_ALONE.match(judged):
+            blank(chars, 0, len(judged))
         for m in _SIGNATURE_DASH.finditer(judged):
             blank(chars, *m.span())
         self._blank_sign_off(chars)
@@ -336,7 +350,7 @@ class _Facts:
     def _blank_sign_off(self, chars: list[str]) -> None:
         """Blank a closing line ('Thanks, Sam') and any short signature under it."""
         judged = self.prepared.judged
-        lines = judged.split("\n")
+        lines = judged.rsplit("\n", 4)
         sign_off = _data.signals()["sign_off"]
         offset = len(judged)
         tail = lines[-4:]

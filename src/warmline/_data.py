@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -231,12 +231,23 @@ def signal_table() -> dict[str, Signal]:
     return table
 
 
-@lru_cache(maxsize=1)
-def other_language_words() -> tuple[re.Pattern[str], _phrases.Phrases]:
-    """Patterns for what shows that a line is not (only) in English: letters, and words.
+@cache
+def signal_union(names: tuple[str, ...]) -> Signal:
+    """One signal with the phrases of all of ``names``, found in one search."""
+    table = signal_table()
+    return Signal(
+        "+".join(names),
+        [p for name in names for p in table[name].english],
+        [p for name in names for p in table[name].other],
+    )
 
-    Any letter outside a-z, or a word of three letters or more from the phrases in other
-    languages that is not in an English phrase or in an English word list of ``words.yaml``.
+
+@lru_cache(maxsize=1)
+def other_language_words() -> _phrases.Phrases:
+    """Words that show that a line is not (only) in English (so do letters outside a-z).
+
+    Each word of three letters or more from the phrases in other languages that is not in an
+    English phrase or in an English word list of ``words.yaml``.
     """
     lists = word_lists()
     english = {
@@ -247,7 +258,7 @@ def other_language_words() -> tuple[re.Pattern[str], _phrases.Phrases]:
         w for signal in signal_table().values() for p in signal.other
         for w in re.findall(r"(?<![\\\[a-z])[a-z]{3,}(?![a-z\]])", p.lower())
     } - english
-    return re.compile(r"[^\W\d_a-z]"), _phrases.Phrases(sorted(other, key=len, reverse=True))
+    return _phrases.Phrases(sorted(other, key=len, reverse=True))
 
 
 @lru_cache(maxsize=1)
