@@ -136,6 +136,13 @@ def compile_phrases(path: Path, key: str, patterns: Iterable[str]) -> _phrases.P
 
 
 def check_patterns(path: Path, key: str, patterns: list[str]) -> None:
+    """Every pattern must be a regular expression: one compile for all, and on an error, one
+    for each, to name the bad one."""
+    try:
+        re.compile("|".join(f"(?:{p})" for p in patterns))
+        return
+    except re.error:
+        pass
     for i, p in enumerate(patterns):
         try:
             re.compile(p)

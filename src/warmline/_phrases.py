@@ -47,6 +47,7 @@ class Phrases:
     def __init__(self, alternatives: list[str]) -> None:
         self.alternation = factor(alternatives)
         self.source = f"{_START}{_NOT_BLANK}(?:{self.alternation}){_END}"
+        self._may_be_empty = any(_matches_empty(a) for a in alternatives)
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:
@@ -56,7 +57,7 @@ class Phrases:
     @cached_property
     def _start(self) -> str | None:
         """The pattern without its look-behind, or None if a phrase may match nothing."""
-        if re.fullmatch(f"(?:{self.alternation})", "") is not None:
+        if self._may_be_empty:
             return None  # empty matches would need finditer's own rules
         return self.source[len(_START) :]
 
@@ -118,6 +119,14 @@ class Phrases:
         if scanner is None:
             return self.pattern.search(text) is not None
         return scanner.search(" " + text) is not None
+
+
+def _matches_empty(alternative: str) -> bool:
+    """Can ``alternative`` match the empty string? (Without compiling it if it can be seen.)"""
+    try:
+        return any(key == "" for key, _ in _split(alternative))
+    except Unsupported:
+        return re.fullmatch(f"(?:{alternative})", "") is not None
 
 
 def whole_words(alternatives: list[str]) -> re.Pattern[str]:
