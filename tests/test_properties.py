@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from warmline import analyze
+from warmline import _text, analyze
 
 # Any text, mixed with the pieces the analyzer treats specially: markup, quotes, mentions,
 # greetings and phrases that trigger rules.
@@ -71,3 +72,27 @@ def test_adversarial_input_is_linear(name: str) -> None:
     start = time.perf_counter()
     analyze(text)
     assert time.perf_counter() - start < 5.0, f"{name}: analyze took too long"
+
+
+# The markup patterns of warmline._text are written to be found fast; these are their plain
+# forms, which they must blank exactly like.
+_PLAIN_URL = re.compile(r"<?(?:https?://|www\.)[^\s<>|]+>?", re.IGNORECASE)
+_PLAIN_MENTION = re.compile(r"(?<![\w@])@[\w.\-]{1,40}")
+_PLAIN_EMPHASIS = re.compile(r"(?<!\w)[*_~]+|[*_~]+(?!\w)")
+# One line that starts with a letter: no Markdown block structure to think about.
+markup_text = st.text(alphabet="ab_*~ @<>|hHwW.:/tps`", max_size=60).map(lambda s: "x" + s)
+
+
+@given(markup_text)
+@settings(max_examples=500, deadline=None)
+def test_fast_markup_patterns_blank_like_the_plain_ones(text: str) -> None:
+    expected = list(text)
+    plain = (_text._INLINE_CODE, _text._SLACK_LINK_START, _PLAIN_URL, _text._SLACK_REF,
+             _text._HTML_TAG, _text._SHORTCODE, _PLAIN_MENTION)
+    for pattern in plain:
+        for m in pattern.finditer(text):
+            expected[m.start() : m.end()] = [" "] * (m.end() - m.start())
+    blanked = "".join(expected)
+    for m in _PLAIN_EMPHASIS.finditer(blanked):
+        expected[m.start() : m.end()] = [" "] * (m.end() - m.start())
+    assert _text.prepare(text).judged == "".join(expected)
