@@ -96,3 +96,11 @@ def test_fast_markup_patterns_blank_like_the_plain_ones(text: str) -> None:
     for m in _PLAIN_EMPHASIS.finditer(blanked):
         expected[m.start() : m.end()] = [" "] * (m.end() - m.start())
     assert _text.prepare(text).judged == "".join(expected)
+
+
+@given(st.text(alphabet="ab.!?\n ", max_size=40))
+def test_sentence_ends_are_found_like_the_plain_pattern(text: str) -> None:
+    plain = re.compile(r"\n|[.!?]+(?=\s|$)")
+    assert [m.span() for m in _text._SENTENCE_END.finditer(text)] == [
+        m.span() for m in plain.finditer(text)
+    ]

@@ -37,7 +37,7 @@ _MARKERS = re.compile(r"[*_~]+")
 _EMPHASIS = re.compile(r"(?<!\w)[*_~]+|[*_~]+(?!\w)")
 # A sentence ends at a line break, or at . ! ? followed by a blank (so "8.9", "B.Tech" and
 # "e.g." inside a line do not end one), except after a title such as "Dr.".
-_SENTENCE_END = re.compile(r"\n|[.!?]+(?=\s|$)")
+_SENTENCE_END = re.compile(r"[\n.!?](?:(?<=\n)|[.!?]*(?=\s|$))")
 _ABBREVIATION = re.compile(
     r"(?:^|\s)(?:mr|mrs|ms|mx|dr|prof|st|sr|jr|vs|etc|e\.g|i\.e|no|fig|approx|dept|univ|inc|ltd|co)\.$",
     re.IGNORECASE,
