@@ -23,6 +23,8 @@ from functools import cached_property
 _CLASS_ESCAPES = frozenset("dDwWsS")
 _QUANTIFIER = re.compile(r"\?|\*|\+|\{(\d*)(?:(,)(\d*))?\}")
 _DEPTH = 2
+# How many first characters outside ASCII one look-ahead tells apart (see _run).
+_BUCKET = 16
 # A match starts where a word starts: not after a letter, digit, apostrophe or hyphen ("on-call"
 # holds no "call"), and never on a blank. Without the look-ahead, a phrase with an optional first
 # word would rescan every run of blanks from each of its positions (quadratic time). Chinese,
@@ -164,9 +166,31 @@ def _factor(alternatives: list[str], depth: int) -> str:
             run = {}
             runs.append(run)
         run.setdefault(key, []).append(tail)
-    return "|".join(
-        _group(key, tails, depth) for run in runs for key, tails in run.items()
-    )
+    return "|".join(_run(run, depth) for run in runs)
+
+
+def _run(run: dict[Key, list[str]], depth: int) -> str:
+    """The groups of one run, those of first characters outside ASCII in buckets.
+
+    The engine compares a word's first character with the groups' one by one: a word in
+    Japanese would be compared with every Latin letter, then with each of a hundred kanji. A
+    look-ahead on a bucket of sixteen of them skips sixteen groups at once, and one on a
+    bucket of buckets skips 256.
+    """
+    wide = sorted(k for k in run if k and not _is_class(k) and ord(_unescape(k)) > 0x7F)
+    if depth or len(wide) <= _BUCKET:
+        return "|".join(_group(key, tails, depth) for key, tails in run.items())
+    groups = [_group(k, tails, depth) for k, tails in run.items() if k not in wide]
+    buckets = [
+        (wide[i : i + _BUCKET], "|".join(_group(k, run[k], depth) for k in wide[i : i + _BUCKET]))
+        for i in range(0, len(wide), _BUCKET)
+    ]
+    for i in range(0, len(buckets), _BUCKET):
+        outer = buckets[i : i + _BUCKET]
+        keys = [k for keys, _ in outer for k in keys]
+        inner = "|".join(f"(?=[{''.join(map(_unescape, ks))}])(?:{body})" for ks, body in outer)
+        groups.append(f"(?=[{''.join(map(_unescape, keys))}])(?:{inner})")
+    return "|".join(groups)
 
 
 def _group(key: Key, tails: list[str], depth: int) -> str:
