@@ -81,7 +81,7 @@ _CREDENTIALS = re.compile(
 # Favors that name no topic of their own: "for some advice", "pick your brain", "your journey".
 _VAGUE_FAVOR = re.compile(
     r"advice|guidance|tips|pointers|mentor|brain|journey|career|path|learn|experience|time|chat|"
-    r"call|coffee|connect|network|insight|perspective|wisdom|leads|opportunit|break|grow|"
+    r"call|coffee|connect(?! us)|network|insight|perspective|wisdom|leads|opportunit|break|grow|"
     r"consult",
     re.IGNORECASE,
 )
