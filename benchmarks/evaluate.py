@@ -14,13 +14,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from labeled import evaluate, load
+from labeled import MESSAGES, evaluate, load
 from warmline import analyze
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("splits", nargs="*", default=["dev", "dev2", "dev3", "dev4", "test"])
+    parser.add_argument("splits", nargs="*",
+                        default=[path.stem for path in sorted(MESSAGES.glob("*.yaml"))])
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="list disagreements (refused for the test split)")
     args = parser.parse_args()
