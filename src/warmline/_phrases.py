@@ -18,6 +18,7 @@ else is tried as it is.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cached_property
 
 _CLASS_ESCAPES = frozenset("dDwWsS")
@@ -364,7 +365,9 @@ def _class_end(s: str, i: int) -> int:
     raise Unsupported(f"unterminated class in {s!r}")
 
 
-def _group_end(s: str, i: int) -> int:
+def _structure(s: str, i: int = 0) -> Iterator[tuple[int, str, int]]:
+    """The brackets and bars of regular expression source ``s`` from ``i``, with the depth of
+    the group they are in: escapes and character classes skipped."""
     depth = 0
     j = i
     while j < len(s):
@@ -377,34 +380,21 @@ def _group_end(s: str, i: int) -> int:
             continue
         if c == "(":
             depth += 1
-        elif c == ")":
+        if c in "()|":
+            yield j, c, depth
+        if c == ")":
             depth -= 1
-            if depth == 0:
-                return j + 1
         j += 1
+
+
+def _group_end(s: str, i: int) -> int:
+    for j, c, depth in _structure(s, i):
+        if c == ")" and depth == 1:
+            return j + 1
     raise Unsupported(f"unbalanced group in {s!r}")
 
 
 def branches(body: str) -> list[str]:
     """The top-level alternatives of a group's body."""
-    out = []
-    depth = 0
-    start = j = 0
-    while j < len(body):
-        c = body[j]
-        if c == "\\":
-            j += 2
-            continue
-        if c == "[":
-            j = _class_end(body, j)
-            continue
-        if c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "|" and depth == 0:
-            out.append(body[start:j])
-            start = j + 1
-        j += 1
-    out.append(body[start:])
-    return out
+    bars = [j for j, c, depth in _structure(body) if c == "|" and depth == 0]
+    return [body[a + 1 : b] for a, b in zip([-1, *bars], [*bars, len(body)], strict=True)]
