@@ -16,11 +16,6 @@ from warmline import AnswersFileError
 from warmline import answers as A
 
 
-@pytest.fixture
-def path(tmp_path: Path) -> Path:
-    return tmp_path / A.FILE_NAME
-
-
 def read(path: Path) -> dict[str, object]:
     data: dict[str, object] = json.loads(path.read_text(encoding="utf-8"))
     return data

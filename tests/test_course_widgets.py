@@ -14,7 +14,6 @@ import ipywidgets as widgets
 import pytest
 
 from warmline import _course
-from warmline import answers as A
 from warmline.widgets import FriendshipHours, MessageCheck
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -95,11 +94,6 @@ def test_friendship_hours_follows_the_slider() -> None:
 
 
 # --- the message check ------------------------------------------------------------------------
-
-
-@pytest.fixture
-def path(tmp_path: Path) -> Path:
-    return tmp_path / A.FILE_NAME
 
 
 def test_message_check_judges_as_you_type(path: Path) -> None:

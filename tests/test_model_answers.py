@@ -7,11 +7,8 @@ from __future__ import annotations
 import dataclasses
 import html
 import re
-from collections.abc import Iterator
-from html.parser import HTMLParser
 from pathlib import Path
 
-import ipywidgets as widgets
 import pytest
 
 from warmline import _exercises as E
@@ -25,36 +22,11 @@ from warmline.widgets import (
     StayInterested,
     exercise,
 )
+from widget_tree import text_of
 
 WITH_MODELS = [ex.id for ex in E.exercises().values()
                if ex.kind in ("rewrite", "intentions", "interest") and not ex.graded]
 ONE_OF_EACH = ["rewrite-staging-flag", "intentions-river", "interest-flaky-tests"]
-
-
-@pytest.fixture
-def path(tmp_path: Path) -> Path:
-    return tmp_path / A.FILE_NAME
-
-
-def walk(widget: widgets.Widget) -> Iterator[widgets.Widget]:
-    yield widget
-    for child in getattr(widget, "children", ()):
-        yield from walk(child)
-
-
-def text_of(widget: widgets.Widget) -> str:
-    """Everything a reader could see or unfold, tags dropped and entities decoded."""
-    class Text(HTMLParser):
-        def __init__(self) -> None:
-            super().__init__()
-            self.parts: list[str] = []
-
-        def handle_data(self, data: str) -> None:
-            self.parts.append(data)
-
-    parser = Text()
-    parser.feed("\n".join(w.value for w in walk(widget) if isinstance(w, widgets.HTML)))
-    return " ".join(" ".join(parser.parts).split())
 
 
 def flat(text: str) -> str:

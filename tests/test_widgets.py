@@ -8,7 +8,6 @@ import json
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -28,38 +27,9 @@ from warmline.widgets import (
     _html,
     exercise,
 )
+from widget_tree import html_of, text_of, walk
 
 ALL_EXERCISES = list(E.exercises())
-
-
-@pytest.fixture
-def path(tmp_path: Path) -> Path:
-    return tmp_path / A.FILE_NAME
-
-
-def walk(widget: widgets.Widget) -> Iterator[widgets.Widget]:
-    yield widget
-    for child in getattr(widget, "children", ()):
-        yield from walk(child)
-
-
-def html_of(widget: widgets.Widget) -> str:
-    return "\n".join(w.value for w in walk(widget) if isinstance(w, widgets.HTML))
-
-
-def text_of(widget: widgets.Widget) -> str:
-    """The HTML as a reader sees it: tags dropped, entities decoded."""
-    class Text(HTMLParser):
-        def __init__(self) -> None:
-            super().__init__()
-            self.parts: list[str] = []
-
-        def handle_data(self, data: str) -> None:
-            self.parts.append(data)
-
-    parser = Text()
-    parser.feed(html_of(widget))
-    return " ".join(" ".join(parser.parts).split())
 
 
 def saved(path: Path) -> dict[str, Any]:
