@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -25,6 +24,7 @@ from typing import Any
 import nbformat
 import pytest
 
+from checkout import repo_copy
 from warmline import _workbook as W
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,21 +67,6 @@ def test_post_build_is_strict_and_disables_the_instructor_tools() -> None:
 
 
 # --- the path itself --------------------------------------------------------------------------
-
-
-def repo_copy(dest: Path) -> Path:
-    """The repository as a clone would have it: tracked files, and new ones git does not
-    ignore (no gradebook, no release folder, no learner's answers)."""
-    names = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
-        capture_output=True, check=True).stdout.decode().split("\0")
-    for name in filter(None, names):
-        src = ROOT / name
-        if src.is_file():
-            target = dest / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, target)
-    return dest
 
 
 def run(cmd: list[str], *, cwd: Path, env: dict[str, str], timeout: float = 600) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from checkout import repo_copy
 from warmline import _workbook as W
 from warmline import _workspace as S
 from warmline import answers as A
@@ -316,24 +317,10 @@ def test_the_packaged_workbook_is_what_nbgrader_makes_of_exercises_today(
         "`python -m warmline._workspace` and commit the result")
 
 
-def _repo_copy(dest: Path) -> Path:
-    """The repository's files (tracked, and new files git does not ignore) copied to dest."""
-    names = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
-        capture_output=True, check=True).stdout.decode().split("\0")
-    for name in filter(None, names):
-        src = ROOT / name
-        if src.is_file():
-            target = dest / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(src.read_bytes())
-    return dest
-
-
 @pytest.mark.slow
 def test_a_wheel_ships_the_course_and_the_student_workbook_but_no_solutions(
         tmp_path: Path) -> None:
-    repo = _repo_copy(tmp_path / "repo")
+    repo = repo_copy(tmp_path / "repo")
     env = {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
     build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
                             str(tmp_path / "dist"), str(repo)], capture_output=True, text=True,
