@@ -556,6 +556,19 @@ def _check_notebook(path: Path) -> None:
         raise InstructorError(f"{path}: cannot be read as a notebook ({e})") from None
 
 
+def scratch_course(course: Course, root: Path) -> Course:
+    """A throw-away course in ``root`` with ``course``'s configuration and source assignments,
+    and a gradebook of its own: the instructor's gradebook and folders are left alone."""
+    (root / CONFIG).write_text(
+        "c = get_config()  # noqa: F821\n"
+        f"load_subconfig({str(course.root / CONFIG)!r})  # noqa: F821\n"
+        f"c.CourseDirectory.root = {str(root)!r}\n"
+        f"c.CourseDirectory.source_directory = {str(course.source)!r}\n"
+        f"c.CourseDirectory.db_url = {'sqlite:///' + str(root / 'gradebook.db')!r}\n",
+        encoding="utf-8")
+    return load_course(root)
+
+
 def selfcheck(course: Course, notebook: Path) -> SelfcheckResult:
     """Grade a learner's own workbook notebook in a temporary course, hidden tests and all, and
     write its feedback page (hidden tests removed) next to it as ``<name>-feedback.html``."""
@@ -563,15 +576,7 @@ def selfcheck(course: Course, notebook: Path) -> SelfcheckResult:
     _check_notebook(notebook)
     a = _assignment_of(course, notebook)
     with tempfile.TemporaryDirectory(prefix="warmline-selfcheck-") as tmp:
-        root = Path(tmp)
-        (root / CONFIG).write_text(
-            "c = get_config()  # noqa: F821\n"
-            f"load_subconfig({str(course.root / CONFIG)!r})  # noqa: F821\n"
-            f"c.CourseDirectory.root = {str(root)!r}\n"
-            f"c.CourseDirectory.source_directory = {str(course.source)!r}\n"
-            f"c.CourseDirectory.db_url = {'sqlite:///' + str(root / 'gradebook.db')!r}\n",
-            encoding="utf-8")
-        temp = load_course(root)
+        temp = scratch_course(course, Path(tmp))
         code, lines = run_nbgrader(temp, "generate_assignment", a.id, "--force")
         if code != 0 or _errors(lines):
             raise _fail("preparing the check", lines)

@@ -577,19 +577,11 @@ def generate(dest: Path, *, course: str | os.PathLike[str] | None = None) -> lis
     """Generate the student versions of the workbook (nbgrader generate_assignment on the
     course's source assignments, in a throw-away course root, so the instructor's gradebook and
     release folder are left alone) into ``dest/<assignment>/``; refuse if anything leaked."""
-    from ._instructor import CONFIG, find_course, load_course, release
+    from ._instructor import find_course, release, scratch_course
 
     real = find_course(course)
     with tempfile.TemporaryDirectory(prefix="warmline-generate-") as tmp:
-        root = Path(tmp)
-        (root / CONFIG).write_text(
-            "c = get_config()  # noqa: F821\n"
-            f"load_subconfig({str(real.root / CONFIG)!r})  # noqa: F821\n"
-            f"c.CourseDirectory.root = {str(root)!r}\n"
-            f"c.CourseDirectory.source_directory = {str(real.source)!r}\n"
-            f"c.CourseDirectory.db_url = {'sqlite:///' + str(root / 'gradebook.db')!r}\n",
-            encoding="utf-8")
-        result = release(load_course(root))
+        result = release(scratch_course(real, Path(tmp)))
         if result.leaks:
             leak = result.leaks[0]
             raise WorkspaceError(f"refusing to hand out the workbook: {leak.path.name} holds "
