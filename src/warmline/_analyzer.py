@@ -395,6 +395,8 @@ class _Facts:
         # is more small talk unless it carries something: news, a reaction to the recipient's
         # work, what made the sender think of them, an offer, work to coordinate.
         chatty = self.spans.found("pleasantry") or self.spans.found("check_in")
+        if chatty and self.spans.found("no_reply_needed"):
+            return True  # a check-in that says no answer is expected asks for nothing
         life, work = _data.word_lists()["life"], _data.word_lists()["work"]
         for start, end in self.sentences:
             asks = judged[start:end].rstrip().endswith("?") or _overlaps(
