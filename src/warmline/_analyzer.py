@@ -89,6 +89,8 @@ _LETTERS = re.compile(r"[^\W\d_]")
 # How many topic words, in the sentence naming something of the recipient's and the next,
 # make it described.
 _DETAIL = 7
+# A request whose object is the sender's: "get me", "look at my videos", "for me".
+_FOR_ME = re.compile(r"\b(?:me|my|myself|mine|us|our)\b")
 # Questions about plans ("still up for the hike on Saturday?") are not small talk about life.
 _PLAN = re.compile(
     r"\b(?:up for|(?:are|r) (?:you|u|y'?all) (?:still )?(?:coming|going|joining|free|around)|"
@@ -512,9 +514,25 @@ class _Facts:
             self.spans.found(n)
             for n in ("generic_praise", "credential_reason", "seeker", "small_talk")
         )
+        if self.spans.found("call_request") and generic_reason and not self.specific_interest:
+            return True
+        # Anything asked for oneself on the strength of the recipient's title or employer only
+        # ("Since you're a lawyer, could you draft a demand letter for me?").
         return (
-            self.spans.found("call_request") and generic_reason and not self.specific_interest
+            self.spans.found("credential_reason")
+            and not self.specific_interest
+            and not self.spans.found("coordination")
+            and any(_FOR_ME.search(self.prepared.folded, s, e) for s, e in self._requests())
         )
+
+    def _requests(self) -> list[Span]:
+        """Sentences that ask something of the reader."""
+        judged = self.prepared.judged
+        return [
+            (start, end) for start, end in self.sentences
+            if judged[start:end].rstrip().endswith("?")
+            or _overlaps((start, end), self.spans["request_cue"])
+        ]
 
     def _ask(self) -> AskKind:
         if self.favor:
