@@ -253,17 +253,14 @@ def signal_union(names: tuple[str, ...]) -> Signal:
 def other_language_words() -> _phrases.Phrases:
     """Words that show that a line is not (only) in English (so do letters outside a-z).
 
-    Each word of three letters or more from the phrases in other languages that is not in an
-    English phrase or in an English word list of ``words.yaml``.
+    Each word of two letters or more from the phrases in other languages that is not in an
+    English word list of ``words.yaml``.
     """
     lists = word_lists()
-    english = {
-        w for signal in signal_table().values() for p in signal.english
-        for w in re.findall(r"[a-z]{3,}", p.lower())
-    } | lists["filler"] | lists["life"] | lists["work"] | lists["english"]
+    english = lists["filler"] | lists["life"] | lists["work"] | lists["english"]
     other = {
         w for signal in signal_table().values() for p in signal.other
-        for w in re.findall(r"(?<![\\\[a-z])[a-z]{3,}(?![a-z\]])", p.lower())
+        for w in re.findall(r"(?<![\\\[a-z])[a-z]{2,}(?![a-z\]])", p.lower())
     } - english
     return _phrases.Phrases(sorted(other, key=len, reverse=True))
 
