@@ -14,14 +14,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from labeled import MESSAGES, evaluate, load
+from labeled import evaluate, load, splits
 from warmline import analyze
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("splits", nargs="*",
-                        default=[path.stem for path in sorted(MESSAGES.glob("*.yaml"))])
+    parser.add_argument("splits", nargs="*", default=splits())
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="list disagreements (refused for the test split)")
     args = parser.parse_args()

@@ -28,6 +28,12 @@ class Labeled:
     why: str
 
 
+def splits() -> list[str]:
+    """The names of the labeled sets: dev, dev2, dev3, ..., then test."""
+    names = [path.stem for path in MESSAGES.glob("*.yaml")]
+    return sorted(names, key=lambda n: (n == "test", int(n[3:] or 1) if n.startswith("dev") else 0))
+
+
 def load(split: str) -> list[Labeled]:
     with open(MESSAGES / f"{split}.yaml", encoding="utf-8") as f:
         items: list[dict[str, Any]] = yaml.safe_load(f)

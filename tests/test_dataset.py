@@ -6,11 +6,11 @@ from collections import Counter
 
 import pytest
 
-from labeled import ASK_LABELS, MESSAGES, evaluate, load
+from labeled import ASK_LABELS, evaluate, load, splits
 from warmline import analyze
 
 # dev.yaml, dev2.yaml, ...: each written by a separate author; test.yaml: the frozen split.
-SPLITS = {path.stem: load(path.stem) for path in sorted(MESSAGES.glob("*.yaml"))}
+SPLITS = {name: load(name) for name in splits()}
 DEV = SPLITS["dev"]
 TEST = SPLITS["test"]
 
