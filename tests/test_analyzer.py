@@ -179,7 +179,11 @@ SMALL_TALK = (
 
 
 def test_small_talk_of_any_length_is_a_bare_ping() -> None:
-    assert analyze(SMALL_TALK).bare_ping is True
+    report = analyze(SMALL_TALK)
+    assert report.bare_ping is True
+    assert report.ask == "none"  # asking after their in-laws is not interest in their work
+    assert "ping.check-in" in {f.rule_id for f in report.findings}
+    assert "ping.follow-up" not in {f.rule_id for f in report.findings}  # "drive up" is no bump
 
 
 @pytest.mark.parametrize(

@@ -441,6 +441,7 @@ class _Facts:
         i = bisect.bisect_right(self.sentence_starts, span[0]) - 1
         if i < 0:
             return False
+        life = _data.word_lists()["life"]
         words = 0
         # The sentence that names it and the next one ("I read your audit on night-time falls.
         # The spike between 2 and 4am matches what we see."), unless they ask a favor or praise.
@@ -451,7 +452,7 @@ class _Facts:
                              "generic_praise")
             ):
                 break
-            words += len(self._topic_words(*sentence))
+            words += sum(w.lower() not in life for w in self._topic_words(*sentence))
         return words >= _DETAIL
 
     def _carries_content(self, start: int, end: int) -> bool:
@@ -484,15 +485,22 @@ class _Facts:
 
     def _real_questions(self) -> list[Span]:
         """Sentences that ask something with a topic, not 'got a minute?' or 'how are you?'."""
-        filler = _data.word_lists()["filler"]
+        lists = _data.word_lists()
+        filler, life, work = lists["filler"], lists["life"], lists["work"]
+        chatty = self.spans.found("pleasantry") or self.spans.found("check_in")
+        judged = self.prepared.judged
         found = []
         for start, end in self.sentences:
-            if not self.prepared.judged[start:end].rstrip().endswith("?"):
+            if not judged[start:end].rstrip().endswith("?"):
                 continue
             topic = [
                 w for w in WORD.findall(self.residue, start, end)
                 if not w.isdigit() and w.lower() not in filler
             ]
+            if chatty and _SMALL_TALK_QUESTION.match(judged, start) and not any(
+                w.lower() in work for w in topic
+            ):
+                topic = [w for w in topic if w.lower() not in life]
             if len(topic) >= 2 or (topic and len(topic[0]) >= 4):
                 found.append((start, end))
         return found
