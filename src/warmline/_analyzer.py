@@ -439,8 +439,8 @@ class _Facts:
         one" engages with the work; "I loved your talk at DevCon!" only names it.
         """
         i = bisect.bisect_right(self.sentence_starts, span[0]) - 1
-        if i < 0:
-            return False
+        if i < 0 or _SMALL_TALK_QUESTION.match(self.prepared.judged, self.sentences[i][0]):
+            return False  # "How was the drive up to your in-laws?" asks after them, not their work
         life = _data.word_lists()["life"]
         words = 0
         # The sentence that names it and the next one ("I read your audit on night-time falls.
