@@ -249,15 +249,24 @@ def signal_union(names: tuple[str, ...]) -> Signal:
     )
 
 
+_GREETING_SIGNALS = frozenset({"greeting", "pleasantry", "check_in", "presence", "courtesy"})
+
+
 @lru_cache(maxsize=1)
 def other_language_words() -> _phrases.Phrases:
     """Words that show that a line is not (only) in English (so do letters outside a-z).
 
     Each word of two letters or more from the phrases in other languages that is not in an
-    English word list of ``words.yaml``.
+    English word list of ``words.yaml`` or in an English phrase (but for greetings and small
+    talk, whose lists hold a few greetings of other languages).
     """
     lists = word_lists()
-    english = lists["filler"] | lists["life"] | lists["work"] | lists["english"]
+    # The English phrases of signals other than greetings and small talk, which hold greetings
+    # of other languages too ("ciao", "hola").
+    english = lists["filler"] | lists["life"] | lists["work"] | lists["english"] | {
+        w for name, signal in signal_table().items() if name not in _GREETING_SIGNALS
+        for p in signal.english for w in re.findall(r"[a-z]{2,}", p.lower())
+    }
     other = {
         w for signal in signal_table().values() for p in signal.other
         for w in re.findall(r"(?<![\\\[a-z])[a-z]{2,}(?![a-z\]])", p.lower())
