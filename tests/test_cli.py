@@ -118,3 +118,14 @@ def test_console_script_is_installed() -> None:
                           text=True, check=False)
     assert proc.returncode == 1
     assert "bare ping: yes" in proc.stdout
+
+
+def test_line_and_column_of_every_offset() -> None:
+    from warmline._render import Lines
+
+    text = "ab\n\ncd\nefg\n"
+    lines = Lines(text)
+    for offset in range(len(text) + 1):
+        expected = (text.count("\n", 0, offset) + 1,
+                    offset - (text.rfind("\n", 0, offset) + 1) + 1)
+        assert lines.line_col(offset) == expected

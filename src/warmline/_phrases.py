@@ -36,7 +36,8 @@ _WORDISH = f"[^\\W{_UNSPACED}]|['’-]"
 _START = f"(?<!{_WORDISH})"
 _NOT_BLANK = r"(?=\S)"
 _END = f"(?!{_WORDISH})"
-# From this length on, spans() searches with two more patterns (see Phrases._long_scanners).
+# From this length on, spans() searches with two more patterns, from the second such text on
+# (see Phrases._long_scanners).
 _LONG = 20_000
 
 
@@ -51,6 +52,7 @@ class Phrases:
         self.alternation = factor(alternatives)
         self.source = f"{_START}{_NOT_BLANK}(?:{self.alternation}){_END}"
         self._may_be_empty = any(_matches_empty(a) for a in alternatives)
+        self._long_texts = 0
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:
@@ -99,6 +101,10 @@ class Phrases:
         """
         scanners: tuple[re.Pattern[str], ...] | None
         if len(text) >= _LONG:
+            self._long_texts += 1
+        if self._long_texts > 1 and len(text) >= _LONG:
+            # Compiled from the second long text on: a single long text is searched sooner
+            # with the scanner at hand than the two faster ones can be compiled.
             scanners = self._long_scanners
         else:
             scanners = None if self._scanner is None else (self._scanner,)
