@@ -91,6 +91,14 @@ _LETTERS = re.compile(r"[^\W\d_]")
 _DETAIL = 7
 # A request whose object is the sender's: "get me", "look at my videos", "for me".
 _FOR_ME = re.compile(r"\b(?:me|my|myself|mine|us|our)\b")
+# What a self-introduction is for: "joined to learn about kiln wiring", "I'm writing about".
+_PURPOSE = re.compile(
+    r"\b(?:to (?:learn|ask|share|offer|help|find|discuss|talk|get|see|join|build|start|work)|"
+    r"writing (?:about|on|a|an|for)|"
+    r"because|so that|about (?:the|your|a|an|my|our)|regarding|working on|looking (?:for|to)|"
+    r"hiring|selling|offering|organi[sz]ing|launching)\b",
+    re.IGNORECASE,
+)
 # Questions about plans ("still up for the hike on Saturday?") are not small talk about life.
 _PLAN = re.compile(
     r"\b(?:up for|(?:are|r) (?:you|u|y'?all) (?:still )?(?:coming|going|joining|free|around)|"
@@ -416,6 +424,8 @@ class _Facts:
                 _UNSPACED.search(w) or w.lower() in work for w in topic
             ):
                 continue  # small talk: "Ours was the usual chaos, twelve people, one bathroom"
+            if not asks and self._introduces_oneself(start, end):
+                continue  # "Hi, I'm Jordan, a CS junior at UMich.": who, but not what for
             if not self._carries_content(start, end) and not _PLAN.search(judged, start, end):
                 if chatty and _SMALL_TALK_QUESTION.match(judged, start) and not any(
                     w.lower() in work for w in topic
@@ -454,6 +464,25 @@ class _Facts:
                 break
             words += sum(w.lower() not in life for w in self._topic_words(*sentence))
         return words >= _DETAIL
+
+    def _introduces_oneself(self, start: int, end: int) -> bool:
+        """Is this sentence only the sender saying who they are?
+
+        "Hi, I'm Jordan, a CS junior at UMich." is; "it's Joe the plumber, the side gate's
+        locked" is not: outside the introduction, it says more than two words of its own.
+        """
+        span = (start, end)
+        intro = [s for s in self.spans["small_talk"] if _overlaps(span, [s])]
+        if not intro or self._carries_content(start, end):
+            return False
+        if _PURPOSE.search(self.prepared.judged, start, end):
+            return False
+        rest = [
+            m for m in WORD.finditer(self.residue, start, end)
+            if not _overlaps(m.span(), intro)
+            and m.group().lower().replace("’", "'") not in _data.word_lists()["filler"]
+        ]
+        return len(rest) <= 2
 
     def _carries_content(self, start: int, end: int) -> bool:
         return any(_overlaps((start, end), self.spans[name]) for name in _CONTENT)
