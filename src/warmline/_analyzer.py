@@ -91,6 +91,10 @@ _LETTERS = re.compile(r"[^\W\d_]")
 _DETAIL = 7
 # A request whose object is the sender's: "get me", "look at my videos", "for me".
 _FOR_ME = re.compile(r"\b(?:me|my|myself|mine|us|our)\b")
+# A sentence that asks the reader for something: a question, "could you", "please".
+_ASKS_READER = re.compile(
+    r"\?\s*$|\b(?:could|can|would|will|might) (?:you|u)\b|\b(?:please|pls|plz)\b", re.IGNORECASE
+)
 # What a self-introduction is for: "joined to learn about kiln wiring", "I'm writing about".
 _PURPOSE = re.compile(
     r"\b(?:to (?:learn|ask|share|offer|help|find|discuss|talk|get|see|join|build|start|work)|"
@@ -452,6 +456,7 @@ class _Facts:
         if i < 0 or _SMALL_TALK_QUESTION.match(self.prepared.judged, self.sentences[i][0]):
             return False  # "How was the drive up to your in-laws?" asks after them, not their work
         life = _data.word_lists()["life"]
+        judged = self.prepared.judged
         words = 0
         # The sentence that names it and the next one ("I read your audit on night-time falls.
         # The spike between 2 and 4am matches what we see."), unless they ask a favor or praise.
@@ -460,8 +465,8 @@ class _Facts:
                 _overlaps(sentence, self.spans[name])
                 for name in ("career_favor", "sizable_favor", "credential_reason",
                              "generic_praise")
-            ):
-                break
+            ) or _ASKS_READER.search(judged[sentence[0] : sentence[1]]):
+                break  # the favor, the praise or the request is what the sentence is about
             words += sum(w.lower() not in life for w in self._topic_words(*sentence))
         return words >= _DETAIL
 
