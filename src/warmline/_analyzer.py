@@ -513,7 +513,10 @@ class _Facts:
             # "can you approve my PTO request when you get a sec?" carries its topic.
             return len(self._topic_words(start, end)) < 2
         judged = self.prepared.judged
-        return bool(_ABOUT_SOMEONE.match(judged, start)) and bool(
+        # Where the sentence starts once the greeting and the name are blanked ("Hi Dr.
+        # Alvarez, I am a marketing professional with 8+ years...").
+        begin = start + len(self.residue[start:end]) - len(self.residue[start:end].lstrip(" \t,"))
+        return bool(_ABOUT_SOMEONE.match(judged, begin)) and bool(
             _CREDENTIALS.search(judged, start, end)
         )
 
