@@ -104,3 +104,24 @@ def test_sentence_ends_are_found_like_the_plain_pattern(text: str) -> None:
     assert [m.span() for m in _text._SENTENCE_END.finditer(text)] == [
         m.span() for m in plain.finditer(text)
     ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Hope all is well. Please note it. ", "Hi Ana, I'm a student. Could we talk? "],
+)
+def test_time_grows_linearly_with_the_number_of_sentences(sentence: str) -> None:
+    # Sentence by sentence the analyzer asks which signals a sentence overlaps: a scan of all
+    # the spans each time made 1 MB of short requests take a minute. Four times the text must
+    # take about four times as long (8 allows for noise), once the patterns are compiled.
+    for _ in range(2):
+        analyze(sentence * 1000)  # compiles the short-text and the long-text patterns
+
+    def seconds(text: str) -> float:
+        start = time.perf_counter()
+        analyze(text)
+        return time.perf_counter() - start
+
+    small, large = sentence * 2000, sentence * 8000
+    ratio = min(seconds(large) for _ in range(2)) / min(seconds(small) for _ in range(2))
+    assert ratio < 8, f"4x the text took {ratio:.1f}x the time"

@@ -147,6 +147,18 @@ def _overlaps(span: Span, others: Iterable[Span]) -> bool:
     return any(span[0] < end and start < span[1] for start, end in others)
 
 
+def _overlapping(span: Span, spans: list[Span]) -> list[Span]:
+    """The spans of a signal (sorted, never overlapping each other) that overlap ``span``.
+
+    A binary search, not a scan: the analyzer asks this for every sentence of a long text.
+    """
+    i = bisect.bisect_left(spans, (span[1],))  # the first that starts at or after span's end
+    j = i
+    while j > 0 and spans[j - 1][1] > span[0]:  # ends are sorted too
+        j -= 1
+    return spans[j:i]
+
+
 def _without_overlaps(spans: list[Span], others: list[Span]) -> list[Span]:
     """``spans`` minus those that overlap any of ``others``, in linear time (both sorted)."""
     kept = []
@@ -413,8 +425,8 @@ class _Facts:
             return True  # a check-in that says no answer is expected asks for nothing
         life, work = _data.word_lists()["life"], _data.word_lists()["work"]
         for start, end in self.sentences:
-            asks = judged[start:end].rstrip().endswith("?") or _overlaps(
-                (start, end), self.spans["request_cue"]
+            asks = judged[start:end].rstrip().endswith("?") or bool(
+                _overlapping((start, end), self.spans["request_cue"])
             )
             if asks and any(
                 start < e and s < end and not _VAGUE_FAVOR.search(judged, s, e)
@@ -462,7 +474,7 @@ class _Facts:
         # The spike between 2 and 4am matches what we see."), unless they ask a favor or praise.
         for sentence in self.sentences[i : i + 2]:
             if any(
-                _overlaps(sentence, self.spans[name])
+                _overlapping(sentence, self.spans[name])
                 for name in ("career_favor", "sizable_favor", "credential_reason",
                              "generic_praise")
             ) or _ASKS_READER.search(judged[sentence[0] : sentence[1]]):
@@ -477,7 +489,7 @@ class _Facts:
         locked" is not: outside the introduction, it says more than two words of its own.
         """
         span = (start, end)
-        intro = [s for s in self.spans["small_talk"] if _overlaps(span, [s])]
+        intro = _overlapping(span, self.spans["small_talk"])
         if not intro or self._carries_content(start, end):
             return False
         if _PURPOSE.search(self.prepared.judged, start, end):
@@ -490,7 +502,7 @@ class _Facts:
         return len(rest) <= 2
 
     def _carries_content(self, start: int, end: int) -> bool:
-        return any(_overlaps((start, end), self.spans[name]) for name in _CONTENT)
+        return any(_overlapping((start, end), self.spans[name]) for name in _CONTENT)
 
     def _introduces_a_chat(self, start: int, end: int) -> bool:
         """Is this sentence, in a message that asks only for time, context rather than topic?
@@ -503,11 +515,11 @@ class _Facts:
             return False
         span = (start, end)
         if any(
-            _overlaps(span, self.spans[name])
+            _overlapping(span, self.spans[name])
             for name in ("small_talk", "credential_reason", "generic_praise", "seeker")
         ):
             return True
-        if any(_overlaps(span, self.spans[name]) for name in ("call_request", "pick_brain",
+        if any(_overlapping(span, self.spans[name]) for name in ("call_request", "pick_brain",
                                                                 "presence")):
             # The request itself: "could I come by the restaurant to chat?" is context, but
             # "can you approve my PTO request when you get a sec?" carries its topic.
@@ -576,7 +588,7 @@ class _Facts:
         return [
             (start, end) for start, end in self.sentences
             if judged[start:end].rstrip().endswith("?")
-            or _overlaps((start, end), self.spans["request_cue"])
+            or _overlapping((start, end), self.spans["request_cue"])
         ]
 
     def _ask(self) -> AskKind:
