@@ -279,6 +279,9 @@ class _Facts:
             or any(self.spans.found(name) for name in _OPENER_SIGNALS)
             or bool(_ATTENTION.search(prepared.original))
         )
+        # A message that makes small talk (a pleasantry, a check-in): its sentences must carry
+        # something to count as content (see _substantive).
+        self.chatty = self.spans.found("pleasantry") or self.spans.found("check_in")
         self.questions = self._real_questions()
         named = self.spans["specific_work"] + self.spans["work_mention"]
         self.specific_interest = bool(named) and (
@@ -420,7 +423,7 @@ class _Facts:
         # In a message that makes small talk ("hope you had a lovely Christmas!"), a statement
         # is more small talk unless it carries something: news, a reaction to the recipient's
         # work, what made the sender think of them, an offer, work to coordinate.
-        chatty = self.spans.found("pleasantry") or self.spans.found("check_in")
+        chatty = self.chatty
         if chatty and self.spans.found("no_reply_needed"):
             return True  # a check-in that says no answer is expected asks for nothing
         life, work = _data.word_lists()["life"], _data.word_lists()["work"]
@@ -443,9 +446,7 @@ class _Facts:
             if not asks and self._introduces_oneself(start, end):
                 continue  # "Hi, I'm Jordan, a CS junior at UMich.": who, but not what for
             if not self._carries_content(start, end) and not _PLAN.search(judged, start, end):
-                if chatty and _SMALL_TALK_QUESTION.match(judged, start) and not any(
-                    w.lower() in work for w in topic
-                ):
+                if self._asks_after_them(start, topic):
                     continue  # "How was the drive up to your in-laws?", in a chatty message
                 # "Did you survive the heatwave?": a question about life, not a topic.
                 topic = [w for w in topic if w.lower().replace("’", "'") not in life]
@@ -501,6 +502,16 @@ class _Facts:
         ]
         return len(rest) <= 2
 
+    def _asks_after_them(self, start: int, topic: list[str]) -> bool:
+        """Is the sentence at ``start`` small talk's question ("how was the drive?") in a
+        chatty message, with no work in it?"""
+        work = _data.word_lists()["work"]
+        return (
+            self.chatty
+            and _SMALL_TALK_QUESTION.match(self.prepared.judged, start) is not None
+            and not any(w.lower() in work for w in topic)
+        )
+
     def _carries_content(self, start: int, end: int) -> bool:
         return any(_overlapping((start, end), self.spans[name]) for name in _CONTENT)
 
@@ -534,9 +545,7 @@ class _Facts:
 
     def _real_questions(self) -> list[Span]:
         """Sentences that ask something with a topic, not 'got a minute?' or 'how are you?'."""
-        lists = _data.word_lists()
-        filler, life, work = lists["filler"], lists["life"], lists["work"]
-        chatty = self.spans.found("pleasantry") or self.spans.found("check_in")
+        filler, life = _data.word_lists()["filler"], _data.word_lists()["life"]
         judged = self.prepared.judged
         found = []
         for start, end in self.sentences:
@@ -546,9 +555,7 @@ class _Facts:
                 w for w in WORD.findall(self.residue, start, end)
                 if not w.isdigit() and w.lower() not in filler
             ]
-            if chatty and _SMALL_TALK_QUESTION.match(judged, start) and not any(
-                w.lower() in work for w in topic
-            ):
+            if self._asks_after_them(start, topic):
                 topic = [w for w in topic if w.lower() not in life]
             if len(topic) >= 2 or (topic and len(topic[0]) >= 4):
                 found.append((start, end))

@@ -138,11 +138,6 @@ def _matches_empty(alternative: str) -> bool:
         return re.fullmatch(f"(?:{alternative})", "") is not None
 
 
-def whole_words(alternatives: list[str]) -> re.Pattern[str]:
-    """One compiled pattern matching any of ``alternatives`` as whole words."""
-    return Phrases(alternatives).pattern
-
-
 class Unsupported(Exception):
     """A construct this module does not look into (the alternative is then tried as it is)."""
 
