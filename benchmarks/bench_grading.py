@@ -70,6 +70,18 @@ def _scores(root: Path, assignment: str) -> dict[str, float]:
     return {s: sum(float(v[0] or 0) for v in cells.values()) for s, cells in grades.items()}
 
 
+def _timed(cmd: list[str], *, cwd: Path | None, env: dict[str, str]) -> tuple[float, float]:
+    """Wall and CPU seconds of a command that must succeed (its output shown if it fails)."""
+    cpu = _cpu(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        print(done.stdout[-2000:], done.stderr[-2000:], file=sys.stderr)
+        raise SystemExit(1)
+    return seconds, _cpu(resource.RUSAGE_CHILDREN) - cpu
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("-k", type=int, default=40, help="submissions (default 40)")
@@ -91,29 +103,13 @@ def main() -> int:
               f"{os.getloadavg()[0]:.2f} (other work on this machine skews the ratios)",
               flush=True)
 
-        cpu = _cpu(resource.RUSAGE_CHILDREN)
-        started = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", args.assignment,
-                               "--force"], cwd=roots["nbgrader"], env=env,
-                              capture_output=True, text=True)
-        a = time.perf_counter() - started
-        cpu_a = _cpu(resource.RUSAGE_CHILDREN) - cpu
-        if done.returncode != 0:
-            print(done.stdout[-2000:], done.stderr[-2000:], file=sys.stderr)
-            return 1
+        a, cpu_a = _timed([sys.executable, "-m", "nbgrader", "autograde", args.assignment,
+                           "--force"], cwd=roots["nbgrader"], env=env)
         print(f"(a) serial nbgrader autograde   {a:7.1f} s", flush=True)
 
         jobs = ["--jobs", str(args.jobs)] if args.jobs else []
-        cpu = _cpu(resource.RUSAGE_CHILDREN)
-        started = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "warmline", "grade", args.assignment,
-                               "--course", str(roots["warmline"]), *jobs], env=env,
-                              capture_output=True, text=True)
-        b = time.perf_counter() - started
-        cpu_b = _cpu(resource.RUSAGE_CHILDREN) - cpu
-        if done.returncode != 0:
-            print(done.stdout[-2000:], done.stderr[-2000:], file=sys.stderr)
-            return 1
+        b, cpu_b = _timed([sys.executable, "-m", "warmline", "grade", args.assignment,
+                           "--course", str(roots["warmline"]), *jobs], cwd=None, env=env)
         print(f"(b) warmline grade              {b:7.1f} s", flush=True)
 
         cpu = _cpu(resource.RUSAGE_CHILDREN) + _cpu(resource.RUSAGE_SELF)
