@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from warmline import analyze
+from warmline._data import Fillers, Words, word_lists
 
 BARE = [
     "Hey there 👋",
@@ -231,3 +232,37 @@ def test_a_task_between_colleagues_is_not_work_of_theirs() -> None:
         "the suite."
     )
     assert analyze(text).ask == "none"
+
+
+def test_word_lists_hold_the_forms_people_write() -> None:
+    lists = word_lists()
+    assert "surfing" in lists["life"] and "trips" in lists["life"] and "Trips" in lists["life"]
+    forms = Words(["party", "run", "live"])
+    assert [w for w in ("parties", "running", "living", "lived", "rung") if w in forms] == [
+        "parties", "running", "living", "lived"
+    ]
+    assert "parties" not in Fillers(["party"]) and "partying" in Fillers(["party"])
+    assert "youuu" in lists["filler"] and "week's" in lists["filler"]
+    assert "hands" not in lists["filler"]  # a filler's plural may be a topic: "the all-hands"
+    assert "OOO" not in lists["filler"]  # shouting an abbreviation is not a long "o"
+    assert "pager" not in lists["filler"]
+
+
+def test_stretched_and_inflected_small_talk_is_still_small_talk() -> None:
+    assert analyze("Hiii 😘 how are youuu? miss you!!").bare_ping is True
+    assert analyze("hey stranger! how's life in Lisbon? still surfing every weekend?").bare_ping
+    assert analyze("OOO tomorrow (dentist), back Thursday.").bare_ping is False
+
+
+def test_life_news_is_not_small_talk() -> None:
+    text = "call me when u can, mum's flight got moved to 6am and someone needs to drive her"
+    assert analyze(text).bare_ping is False
+
+
+def test_since_we_last_spoke_is_no_reason() -> None:
+    text = (
+        "Hi Ahmed, I hope you're doing great! It's been a while since we connected. Let me know "
+        "when you have some time to catch up."
+    )
+    assert analyze(text).bare_ping is True
+    assert analyze("Can you merge it today, since the release is tomorrow?").bare_ping is False

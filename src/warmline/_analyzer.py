@@ -351,7 +351,7 @@ class _Facts:
         judged = self.prepared.judged
         rest = judged[pos : pos + 60]
         folded = self.prepared.folded[pos : pos + 60]
-        m = re.match(r"[ \t,]*", rest)
+        m = re.match(r"[ \t,]*(?:again\b[ \t,]*)?", rest, re.IGNORECASE)  # "Hi again Priya"
         offset = m.end() if m else 0
         a = addressee.match(folded, offset)
         if a:
@@ -404,7 +404,7 @@ class _Facts:
         filler = _data.word_lists()["filler"]
         return [
             w for w in WORD.findall(self.residue, start, end)
-            if not w.isdigit() and w.lower().replace("’", "'") not in filler
+            if not w.isdigit() and w not in filler
         ]
 
     def _substantive(self) -> bool:
@@ -440,7 +440,7 @@ class _Facts:
                 continue
             topic = self._topic_words(start, end)
             if chatty and not asks and not self._carries_content(start, end) and not any(
-                _UNSPACED.search(w) or w.lower() in work for w in topic
+                _UNSPACED.search(w) or w in work for w in topic
             ):
                 continue  # small talk: "Ours was the usual chaos, twelve people, one bathroom"
             if not asks and self._introduces_oneself(start, end):
@@ -448,8 +448,10 @@ class _Facts:
             if not self._carries_content(start, end) and not _PLAN.search(judged, start, end):
                 if self._asks_after_them(start, topic):
                     continue  # "How was the drive up to your in-laws?", in a chatty message
-                # "Did you survive the heatwave?": a question about life, not a topic.
-                topic = [w for w in topic if w.lower().replace("’", "'") not in life]
+                # "Did you survive the heatwave?": a question about life, not a topic (but
+                # "mum's flight got moved, someone needs to drive her" is news).
+                if chatty or asks:
+                    topic = [w for w in topic if w not in life]
             if len(topic) >= 2:
                 return True
             if topic and (
@@ -480,7 +482,7 @@ class _Facts:
                              "generic_praise")
             ) or _ASKS_READER.search(judged[sentence[0] : sentence[1]]):
                 break  # the favor, the praise or the request is what the sentence is about
-            words += sum(w.lower() not in life for w in self._topic_words(*sentence))
+            words += sum(w not in life for w in self._topic_words(*sentence))
         return words >= _DETAIL
 
     def _introduces_oneself(self, start: int, end: int) -> bool:
@@ -498,7 +500,7 @@ class _Facts:
         rest = [
             m for m in WORD.finditer(self.residue, start, end)
             if not _overlaps(m.span(), intro)
-            and m.group().lower().replace("’", "'") not in _data.word_lists()["filler"]
+            and m.group() not in _data.word_lists()["filler"]
         ]
         return len(rest) <= 2
 
@@ -509,7 +511,7 @@ class _Facts:
         return (
             self.chatty
             and _SMALL_TALK_QUESTION.match(self.prepared.judged, start) is not None
-            and not any(w.lower() in work for w in topic)
+            and not any(w in work for w in topic)
         )
 
     def _carries_content(self, start: int, end: int) -> bool:
@@ -553,10 +555,10 @@ class _Facts:
                 continue
             topic = [
                 w for w in WORD.findall(self.residue, start, end)
-                if not w.isdigit() and w.lower() not in filler
+                if not w.isdigit() and w not in filler
             ]
             if self._asks_after_them(start, topic):
-                topic = [w for w in topic if w.lower() not in life]
+                topic = [w for w in topic if w not in life]
             if len(topic) >= 2 or (topic and len(topic[0]) >= 4):
                 found.append((start, end))
         return found

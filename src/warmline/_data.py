@@ -274,15 +274,64 @@ def other_language_words() -> _phrases.Phrases:
     return _phrases.Phrases(sorted(other, key=len, reverse=True))
 
 
+_RUN = re.compile(r"(.)\1{2,}")
+
+
+class Words(frozenset[str]):
+    """A word list that holds a word's other forms too: "surfing" if it holds "surf", "living"
+    if "live", "youuu" if "you", "week's" if "week" and, unless ``plurals`` is false, "trips" if
+    "trip" (the lists hold one form; people write many)."""
+
+    plurals = True
+
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str):
+            return False
+        word = word.replace("’", "'")
+        lower = word.lower()
+        if frozenset.__contains__(self, lower):
+            return True
+        return any(frozenset.__contains__(self, form) for form in self._forms(word, lower))
+
+    def _forms(self, word: str, lower: str) -> Iterator[str]:
+        if lower.endswith(("'s", "s'")):
+            lower = lower[:-2]
+            yield lower
+        if _RUN.search(lower) and not word.isupper():  # "heyyy", "youuu"; not "OOO"
+            yield _RUN.sub(r"\1", lower)
+            yield _RUN.sub(r"\1\1", lower)
+        if len(lower) < 5:
+            return
+        suffixes = ("ing", "ed", "es", "s") if self.plurals else ("ing", "ed")
+        for suffix in suffixes:
+            if lower.endswith(suffix) and not lower.endswith("ss"):
+                stem = lower[: -len(suffix)]
+                yield stem
+                yield stem + "e"
+                if len(stem) > 2 and stem[-1] == stem[-2]:
+                    yield stem[:-1]  # "running" -> "run"
+                if suffix == "es" and stem.endswith("i"):
+                    yield stem[:-1] + "y"  # "parties" -> "party"
+                return
+
+
+class Fillers(Words):
+    """Fillers are function and chit-chat words: their plurals may name a topic ("hands")."""
+
+    plurals = False
+
+
 @lru_cache(maxsize=1)
-def word_lists() -> dict[str, frozenset[str]]:
+def word_lists() -> dict[str, Words]:
     path = DATA / "words.yaml"
     data = read_yaml(path)
     if not isinstance(data, dict):
         raise DataFileError(path, "must be a mapping of list names to words")
     check_keys(path, data, ("filler", "life", "work", "english", "self", "other"))
     return {
-        key: frozenset(expect(path, key, value, str, "a string of words").lower().split())
+        key: (Fillers if key == "filler" else Words)(
+            expect(path, key, value, str, "a string of words").lower().split()
+        )
         for key, value in data.items()
     }
 
