@@ -266,3 +266,22 @@ def test_since_we_last_spoke_is_no_reason() -> None:
     )
     assert analyze(text).bare_ping is True
     assert analyze("Can you merge it today, since the release is tomorrow?").bare_ping is False
+
+
+def test_their_life_in_small_talk_is_not_their_work() -> None:
+    text = (
+        "Heyy Priya!! it's been forever, I just saw your wedding pics, you looked stunning 😍 "
+        "Btw, is your brother still a partner at that law firm? Could you ask him if they take "
+        "summer interns?"
+    )
+    assert analyze(text).ask == "transactional"
+    engaged = "saw your marathon on Strava 🏃 3:28!! that negative split is wild, how did you pace it?"
+    assert analyze(engaged).ask == "genuine"  # no small talk: a result of theirs, engaged with
+
+
+def test_size_of_a_favor_is_measured_not_assumed() -> None:
+    small = "Can you review PR #1382 before tomorrow's release cut? It's about 40 lines."
+    big = "Could you review my 4,000-line refactor before Friday?"
+    assert analyze(small).ask == "none"
+    assert analyze(big).ask == "transactional"
+    assert analyze("happy to share that we closed the Northwind deal yesterday!").ask == "none"

@@ -90,6 +90,8 @@ _LETTERS = re.compile(r"[^\W\d_]")
 # make it described.
 _DETAIL = 7
 # A request whose object is the sender's: "get me", "look at my videos", "for me".
+# The first word of what a "your ..." phrase names: "your *wedding* pics".
+_THEIR_THING = re.compile(r".*?\b(?:your|ur)\s+(?:new\s+|recent\s+|latest\s+|last\s+)?([\w'’-]+)")
 _FOR_ME = re.compile(r"\b(?:me|my|myself|mine|us|our)\b")
 # A sentence that asks the reader for something: a question, "could you", "please".
 _ASKS_READER = re.compile(
@@ -273,15 +275,19 @@ class _Facts:
         self.residue = self._residue()
         self._drop_overlapping("career_favor", "specific_work")
         self._drop_overlapping("sizable_favor", "specific_work")
+        # A message that makes small talk (a pleasantry, a check-in): its sentences must carry
+        # something to count as content (see _substantive).
+        self.chatty = self.spans.found("pleasantry") or self.spans.found("check_in")
+        if self.chatty:
+            # Small talk about their life: "saw your wedding pics, you looked stunning!"
+            for name in ("specific_work", "work_mention"):
+                self.spans[name] = [s for s in self.spans[name] if not self._about_life(s)]
         self.request = "?" in judged or self.spans.found("request_cue")
         self.opener = (
             self.request
             or any(self.spans.found(name) for name in _OPENER_SIGNALS)
             or bool(_ATTENTION.search(prepared.original))
         )
-        # A message that makes small talk (a pleasantry, a check-in): its sentences must carry
-        # something to count as content (see _substantive).
-        self.chatty = self.spans.found("pleasantry") or self.spans.found("check_in")
         self.questions = self._real_questions()
         named = self.spans["specific_work"] + self.spans["work_mention"]
         self.specific_interest = bool(named) and (
@@ -320,6 +326,16 @@ class _Facts:
 
     def _drop_overlapping(self, name: str, other: str) -> None:
         self.spans[name] = _without_overlaps(self.spans[name], self.spans[other])
+
+    def _about_life(self, span: Span) -> bool:
+        """Is what is named of theirs a part of their life, not their work ("your wedding
+        pics", "your trip to Oaxaca")?"""
+        m = _THEIR_THING.match(self.prepared.folded, *span)
+        return (
+            m is not None
+            and not m.group(1).startswith("team")
+            and m.group(1) in _data.word_lists()["life"]
+        )
 
     def _residue(self) -> str:
         """The judged text with every signal that carries no topic blanked, names included."""
