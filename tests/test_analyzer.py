@@ -275,7 +275,7 @@ def test_their_life_in_small_talk_is_not_their_work() -> None:
         "summer interns?"
     )
     assert analyze(text).ask == "transactional"
-    engaged = "saw your marathon on Strava 🏃 3:28!! that negative split is wild, how did you pace it?"
+    engaged = "saw your marathon on Strava 🏃 3:28!! that negative split is wild, how did you pace?"
     assert analyze(engaged).ask == "genuine"  # no small talk: a result of theirs, engaged with
 
 
