@@ -285,3 +285,21 @@ def test_size_of_a_favor_is_measured_not_assumed() -> None:
     assert analyze(small).ask == "none"
     assert analyze(big).ask == "transactional"
     assert analyze("happy to share that we closed the Northwind deal yesterday!").ask == "none"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "?? is the release tonight or tomorrow",  # a question without its question mark
+        "Morning all! standup moved to 10:15 today",  # when something happens is news
+        "urgent!! need the Q2 numbers by EOD",  # "Q2" is one word, and a topic
+        "ARE U COMING TO TRAINING OR NOT",
+    ],
+)
+def test_short_messages_that_name_their_topic(text: str) -> None:
+    assert analyze(text).bare_ping is False
+
+
+def test_would_love_is_not_a_question() -> None:
+    text = "hii! could we do a coffee chat? would really love some advice from someone senior"
+    assert analyze(text).bare_ping is True

@@ -137,6 +137,21 @@ _ORGANISATION = re.compile(
     r"[ \t]+(?:at|from|in|with|of|bei|chez|en|no|na)[ \t]+(?:the[ \t]+)?[A-Z][\w.&’'-]*"
     r"(?:[ \t]+[A-Z][\w.&’'-]*){0,2}"
 )
+# Words that may name a topic: "Q2", "B650" and "v2" are one word each; "10", "4am" and "30min"
+# are amounts of something, not what it is.
+_TOPIC_WORD = re.compile(r"[a-z]+\d[a-z\d]*|\d+[a-z][a-z\d]*|" + WORD.pattern, re.IGNORECASE)
+_AMOUNT = re.compile(r"\d+(?:am|pm|min|mins|h|hr|hrs|k|m|s|x|st|nd|rd|th|ish)?", re.IGNORECASE)
+# A question without its question mark: "?? is the release tonight or tomorrow".
+_QUESTION_START = re.compile(
+    r"[\s,.:;!?-]*(?:(?:is|are|was|were|did|does|do|can|could|will|would|should|has|have) (?:you|u|"
+    r"we|i|they|he|she|it|the|this|that|there|someone|anyone|my|our|your)|when|where|which|what|"
+    r"who|why)\b",
+    re.IGNORECASE,
+)
+# A time or a date says when something happens: "standup moved to 10:15 today".
+_WHEN = re.compile(
+    r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2} ?(?:am|pm)\b|\b\d{1,2}/\d{1,2}\b", re.IGNORECASE
+)
 _TOPIC_MARKER = re.compile(
     r"\b(?:about|regarding|re|on|(?:for|with) (?:the|my|our|this|that))\s+\w", re.IGNORECASE
 )
@@ -420,8 +435,8 @@ class _Facts:
     def _topic_words(self, start: int, end: int) -> list[str]:
         filler = _data.word_lists()["filler"]
         return [
-            w for w in WORD.findall(self.residue, start, end)
-            if not w.isdigit() and w not in filler
+            w for w in _TOPIC_WORD.findall(self.residue, start, end)
+            if not _AMOUNT.fullmatch(w) and w not in filler
         ]
 
     def _substantive(self) -> bool:
@@ -474,6 +489,8 @@ class _Facts:
             if topic and (
                 judged[start:end].rstrip().endswith("?")
                 or _TOPIC_MARKER.search(self.residue, start, end)
+                or _QUESTION_START.match(self.residue, start)
+                or _WHEN.search(judged, start, end)
             ):
                 return True
         return False
@@ -564,16 +581,13 @@ class _Facts:
 
     def _real_questions(self) -> list[Span]:
         """Sentences that ask something with a topic, not 'got a minute?' or 'how are you?'."""
-        filler, life = _data.word_lists()["filler"], _data.word_lists()["life"]
+        life = _data.word_lists()["life"]
         judged = self.prepared.judged
         found = []
         for start, end in self.sentences:
             if not judged[start:end].rstrip().endswith("?"):
                 continue
-            topic = [
-                w for w in WORD.findall(self.residue, start, end)
-                if not w.isdigit() and w not in filler
-            ]
+            topic = self._topic_words(start, end)
             if self._asks_after_them(start, topic):
                 topic = [w for w in topic if w not in life]
             if len(topic) >= 2 or (topic and len(topic[0]) >= 4):
