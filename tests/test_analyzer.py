@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from warmline import analyze
-from warmline._data import Fillers, Words, word_lists
+from warmline import DataFileError, analyze
+from warmline._analyzer import explain
+from warmline._data import Fillers, Words, load_other_fillers, other_fillers, word_lists
 
 BARE = [
     "Hey there 👋",
@@ -303,3 +306,38 @@ def test_short_messages_that_name_their_topic(text: str) -> None:
 def test_would_love_is_not_a_question() -> None:
     text = "hii! could we do a coffee chat? would really love some advice from someone senior"
     assert analyze(text).bare_ping is True
+
+
+@pytest.mark.parametrize(
+    ("text", "bare"),
+    [
+        ("Hallo Jonas, hast du kurz Zeit?", True),
+        ("Hallo Jonas, ist der Server-Umzug auf Freitag verschoben?", False),
+        ("Bonjour Léa, tu es dispo pour un appel demain ?", True),
+        ("Bonjour Léa, la facture 4471 est-elle payée ?", False),
+        ("Oi Ana, tudo bem com você?", True),
+        ("Oi Ana, o contrato do aluguel já foi assinado?", False),
+        ("Merhaba Ayşe, müsait misin?", True),
+        ("Merhaba Ayşe, fatura ödendi mi?", False),
+    ],
+)
+def test_words_of_other_languages_that_name_no_topic(text: str, bare: bool) -> None:
+    assert analyze(text).bare_ping is bare
+
+
+def test_other_language_fillers_apply_to_other_languages_only() -> None:
+    assert "na" in other_fillers()  # German "na", Tagalog "na"
+    assert "NA" in explain("Hey Sam, are the NA region servers down?")["content_words"]
+    assert explain("Servus Sam! Na, wie läuft es?")["content_words"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [("", "must be a mapping"), ("de: [1, 2]\n", "must be a string of words"),
+     ("de: 'a\n", "not valid YAML")],
+)
+def test_bad_other_language_word_file(tmp_path: Path, text: str, fragment: str) -> None:
+    path = tmp_path / "words-languages.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DataFileError, match=fragment):
+        load_other_fillers(path)

@@ -434,10 +434,16 @@ class _Facts:
 
     def _topic_words(self, start: int, end: int) -> list[str]:
         filler = _data.word_lists()["filler"]
-        return [
-            w for w in _TOPIC_WORD.findall(self.residue, start, end)
-            if not _AMOUNT.fullmatch(w) and w not in filler
+        words = [
+            m for m in _TOPIC_WORD.finditer(self.residue, start, end)
+            if not _AMOUNT.fullmatch(m.group()) and m.group() not in filler
         ]
+        other = self.spans.other
+        if other:
+            # On a line in another language, its function and chit-chat words too.
+            others = _data.other_fillers()
+            words = [m for m in words if other[m.start()] == "_" or m.group() not in others]
+        return [m.group() for m in words]
 
     def _substantive(self) -> bool:
         """Does any sentence say what the sender wants, asks, or tells?

@@ -336,6 +336,23 @@ def word_lists() -> dict[str, Words]:
     }
 
 
+@lru_cache(maxsize=1)
+def other_fillers() -> Fillers:
+    """Words of other languages that carry no topic (``words-languages.yaml``), all languages
+    in one list: they are looked up on lines in another language only."""
+    return load_other_fillers(DATA / "words-languages.yaml")
+
+
+def load_other_fillers(path: Path) -> Fillers:
+    data = read_yaml(path)
+    if not isinstance(data, dict) or not data:
+        raise DataFileError(path, "must be a mapping of language codes to words")
+    words: set[str] = set()
+    for key, value in data.items():
+        words.update(expect(path, str(key), value, str, "a string of words").lower().split())
+    return Fillers(words)
+
+
 # --- rules --------------------------------------------------------------------------------
 
 _RULE_REQUIRED = ("id", "kind", "severity", "principle", "message", "explanation", "examples")
