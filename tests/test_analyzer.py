@@ -341,3 +341,16 @@ def test_bad_other_language_word_file(tmp_path: Path, text: str, fragment: str) 
     path.write_text(text, encoding="utf-8")
     with pytest.raises(DataFileError, match=fragment):
         load_other_fillers(path)
+
+
+def test_who_the_sender_is_says_nothing_of_what_they_want() -> None:
+    assert analyze("Hi! I'm Jordan, a sophomore at State studying computer science.").bare_ping
+    news = "Hey, it's Carla — the final walkthrough moved to 4pm Thursday, the sellers confirmed."
+    assert analyze(news).bare_ping is False
+    task = "Hi, I'm Sara from accounting, the March invoices are missing their PO numbers."
+    assert analyze(task).bare_ping is False
+
+
+def test_small_talk_question_after_a_dash_and_an_abbreviation() -> None:
+    text = "Hope your trip to Japan was amazing — did you get to see Mt. Fuji?"
+    assert analyze(text).bare_ping is True

@@ -46,6 +46,8 @@ _TITLES = _phrases.Phrases(
 )
 _TITLED_NAME = re.compile(r"\.?[ \t]+[A-Z][\w'’-]{1,20}(?:[ \t]+[A-Z][\w'’-]{1,20})?")
 _NAME_ALONE = re.compile(r"\s*[A-Z][\w'’-]{1,20}[\s?!.]*\Z")
+_I_AM = re.compile(r"[\s,.!]*(?:i'?m|i’m|i am|my name is|myself)\b", re.IGNORECASE)
+_SECOND_PERSON = re.compile(r"\b(?:you|your|yours|u|ur|you're|you've|you'd|you'll)\b")
 _SIGNATURE_DASH = re.compile(r"^[ \t]*[-–—~][ \t]*[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2}[ \t]*$",
                              re.MULTILINE)
 _TRAILING_NAME = re.compile(r"[\s,!.]*(?:[A-Z][\w.'’-]*[ \t]*){0,3}[!.]*\s*")
@@ -128,6 +130,7 @@ _SMALL_TALK_QUESTION = re.compile(
     r"playing|surfing|climbing|painting|singing|into)\b)",
     re.IGNORECASE,
 )
+_DASH = re.compile(r"\s[—–-]+\s|—")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 # Scripts written without spaces between words (Chinese, Japanese, Thai...): one "word" is a
 # whole clause, and the analyzer cannot tell small talk from content in it.
@@ -538,21 +541,35 @@ class _Facts:
         if _PURPOSE.search(self.prepared.judged, start, end):
             return False
         rest = [
-            m for m in WORD.finditer(self.residue, start, end)
+            m.group() for m in WORD.finditer(self.residue, start, end)
             if not _overlaps(m.span(), intro)
             and m.group() not in _data.word_lists()["filler"]
         ]
-        return len(rest) <= 2
+        if len(rest) <= 2:
+            return True
+        # "I'm Jordan, a sophomore at State studying computer science.": a longer description
+        # of oneself, as long as it names no work to do and nothing of the reader's.
+        work = _data.word_lists()["work"]
+        return (
+            any(_I_AM.match(self.prepared.judged, s) for s, _ in intro)
+            and not _SECOND_PERSON.search(self.prepared.folded, start, end)
+            and not _WHEN.search(self.prepared.judged, start, end)
+            and not any(w in work for w in rest)
+        )
 
     def _asks_after_them(self, start: int, topic: list[str]) -> bool:
         """Is the sentence at ``start`` small talk's question ("how was the drive?") in a
         chatty message, with no work in it?"""
         work = _data.word_lists()["work"]
-        return (
-            self.chatty
-            and _SMALL_TALK_QUESTION.match(self.prepared.judged, start) is not None
-            and not any(w in work for w in topic)
-        )
+        judged = self.prepared.judged
+        if not self.chatty or any(w in work for w in topic):
+            return False
+        if _SMALL_TALK_QUESTION.match(judged, start):
+            return True
+        # "Hope the trip was amazing — did you get to see Mt. Fuji?": the question after a dash.
+        end = self.sentences[bisect.bisect_right(self.sentence_starts, start) - 1][1]
+        dash = _DASH.search(judged, start, end)
+        return dash is not None and _SMALL_TALK_QUESTION.match(judged, dash.end()) is not None
 
     def _carries_content(self, start: int, end: int) -> bool:
         return any(_overlapping((start, end), self.spans[name]) for name in _CONTENT)
