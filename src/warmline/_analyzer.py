@@ -437,16 +437,20 @@ class _Facts:
 
     def _topic_words(self, start: int, end: int) -> list[str]:
         filler = _data.word_lists()["filler"]
-        words = [
-            m for m in _TOPIC_WORD.finditer(self.residue, start, end)
-            if not _AMOUNT.fullmatch(m.group()) and m.group() not in filler
-        ]
         other = self.spans.other
-        if other:
-            # On a line in another language, its function and chit-chat words too.
-            others = _data.other_fillers()
-            words = [m for m in words if other[m.start()] == "_" or m.group() not in others]
-        return [m.group() for m in words]
+        if not other:
+            return [
+                w for w in _TOPIC_WORD.findall(self.residue, start, end)
+                if w not in filler and not (w[0].isdigit() and _AMOUNT.fullmatch(w))
+            ]
+        # On a line in another language, its function and chit-chat words do not count either.
+        others = _data.other_fillers()
+        return [
+            w for m in _TOPIC_WORD.finditer(self.residue, start, end)
+            if (w := m.group()) not in filler
+            and not (w[0].isdigit() and _AMOUNT.fullmatch(w))
+            and (other[m.start()] == "_" or w not in others)
+        ]
 
     def _substantive(self) -> bool:
         """Does any sentence say what the sender wants, asks, or tells?

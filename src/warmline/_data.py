@@ -283,10 +283,24 @@ class Words(frozenset[str]):
     "trip" (the lists hold one form; people write many)."""
 
     plurals = True
+    _known: dict[str, bool]
+
+    def __new__(cls, words: Iterable[str] = ()) -> Words:
+        self = super().__new__(cls, words)
+        self._known = {}  # the answer for each word seen: the same words come back often
+        return self
 
     def __contains__(self, word: object) -> bool:
         if not isinstance(word, str):
             return False
+        known = self._known.get(word)
+        if known is None:
+            known = self._holds(word)
+            if len(self._known) < 100_000:
+                self._known[word] = known
+        return known
+
+    def _holds(self, word: str) -> bool:
         word = word.replace("’", "'")
         lower = word.lower()
         if frozenset.__contains__(self, lower):
