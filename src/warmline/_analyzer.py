@@ -126,8 +126,8 @@ _SMALL_TALK_QUESTION = re.compile(
     r"\W*(?:and |so |anyway,? )?(?:how(?:'s|’s| is| was| are| were| did| have| has)?\b|"
     r"did (?:you|u) (?:have|get|enjoy|make it|end up|manage)\b|"
     r"have (?:you|u) (?:been|had)\b|(?:are|r) (?:you|u) (?:enjoying|keeping|surviving|settling|"
-    r"feeling|still)\b|(?:(?:are|r) (?:you|u) )?still (?:living|in|at|based|doing|running|"
-    r"playing|surfing|climbing|painting|singing|into)\b)",
+    r"feeling|still)\b|(?:(?:are|r) (?:you|u) )?still (?:living|in|at|based|doing|running|out|up|"
+    r"down|over|playing|surfing|climbing|painting|singing|into)\b)",
     re.IGNORECASE,
 )
 _DASH = re.compile(r"\s[—–-]+\s|—")
