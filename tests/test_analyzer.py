@@ -354,3 +354,12 @@ def test_who_the_sender_is_says_nothing_of_what_they_want() -> None:
 def test_small_talk_question_after_a_dash_and_an_abbreviation() -> None:
     text = "Hope your trip to Japan was amazing — did you get to see Mt. Fuji?"
     assert analyze(text).bare_ping is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["¿Viste mi mensaje?", "Hast du meine Nachricht gesehen?", "Tu as vu mon message ?",
+     "Hai visto il mio messaggio?", "Heb je mijn bericht gezien?"],
+)
+def test_re_pings_in_other_languages(text: str) -> None:
+    assert analyze(text).bare_ping is True
