@@ -140,9 +140,15 @@ _ORGANISATION = re.compile(
     r"[ \t]+(?:at|from|in|with|of|bei|chez|en|no|na)[ \t]+(?:the[ \t]+)?[A-Z][\w.&’'-]*"
     r"(?:[ \t]+[A-Z][\w.&’'-]*){0,2}"
 )
+def _key(word: str) -> str:
+    """How a word is looked up in the word lists: lower-cased, with straight apostrophes."""
+    return word.lower().replace("’", "'")
+
+
 # Words that may name a topic: "Q2", "B650" and "v2" are one word each; "10", "4am" and "30min"
 # are amounts of something, not what it is.
 _TOPIC_WORD = re.compile(r"[a-z]+\d[a-z\d]*|\d+[a-z][a-z\d]*|" + WORD.pattern, re.IGNORECASE)
+_ALNUM_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _AMOUNT = re.compile(r"\d+(?:am|pm|min|mins|h|hr|hrs|k|m|s|x|st|nd|rd|th|ish)?", re.IGNORECASE)
 # A question without its question mark: "?? is the release tonight or tomorrow".
 _QUESTION_START = re.compile(
@@ -353,7 +359,7 @@ class _Facts:
         return (
             m is not None
             and not m.group(1).startswith("team")
-            and m.group(1) in _data.word_lists()["life"]
+            and _key(m.group(1)) in _data.word_lists()["life"]
         )
 
     def _residue(self) -> str:
@@ -438,18 +444,21 @@ class _Facts:
     def _topic_words(self, start: int, end: int) -> list[str]:
         filler = _data.word_lists()["filler"]
         other = self.spans.other
-        if not other:
+        if not other or not other[start:end].strip("_\n"):
+            # All letters are a-z here (any other shows another language): letters and digits
+            # run together are one word ("Q2"), found by a simpler pattern.
             return [
-                w for w in _TOPIC_WORD.findall(self.residue, start, end)
-                if w not in filler and not (w[0].isdigit() and _AMOUNT.fullmatch(w))
+                w for w in _ALNUM_WORD.findall(self.residue, start, end)
+                if w.lower().replace("’", "'") not in filler
+                and not (w[0].isdigit() and _AMOUNT.fullmatch(w))
             ]
         # On a line in another language, its function and chit-chat words do not count either.
         others = _data.other_fillers()
         return [
             w for m in _TOPIC_WORD.finditer(self.residue, start, end)
-            if (w := m.group()) not in filler
+            if (key := _key(w := m.group())) not in filler
             and not (w[0].isdigit() and _AMOUNT.fullmatch(w))
-            and (other[m.start()] == "_" or w not in others)
+            and (other[m.start()] == "_" or key not in others)
         ]
 
     def _substantive(self) -> bool:
@@ -485,18 +494,18 @@ class _Facts:
                 continue
             topic = self._topic_words(start, end)
             if chatty and not asks and not self._carries_content(start, end) and not any(
-                _UNSPACED.search(w) or w in work for w in topic
+                _UNSPACED.search(w) or _key(w) in work for w in topic
             ):
                 continue  # small talk: "Ours was the usual chaos, twelve people, one bathroom"
             if not asks and self._introduces_oneself(start, end):
                 continue  # "Hi, I'm Jordan, a CS junior at UMich.": who, but not what for
             if not self._carries_content(start, end) and not _PLAN.search(judged, start, end):
-                if self._asks_after_them(start, topic):
+                if self._asks_after_them(start, end, topic):
                     continue  # "How was the drive up to your in-laws?", in a chatty message
                 # "Did you survive the heatwave?": a question about life, not a topic (but
                 # "mum's flight got moved, someone needs to drive her" is news).
                 if chatty or asks:
-                    topic = [w for w in topic if w not in life]
+                    topic = [w for w in topic if _key(w) not in life]
             if len(topic) >= 2:
                 return True
             if topic and (
@@ -529,7 +538,7 @@ class _Facts:
                              "generic_praise")
             ) or _ASKS_READER.search(judged[sentence[0] : sentence[1]]):
                 break  # the favor, the praise or the request is what the sentence is about
-            words += sum(w not in life for w in self._topic_words(*sentence))
+            words += sum(_key(w) not in life for w in self._topic_words(*sentence))
         return words >= _DETAIL
 
     def _introduces_oneself(self, start: int, end: int) -> bool:
@@ -547,7 +556,7 @@ class _Facts:
         rest = [
             m.group() for m in WORD.finditer(self.residue, start, end)
             if not _overlaps(m.span(), intro)
-            and m.group() not in _data.word_lists()["filler"]
+            and _key(m.group()) not in _data.word_lists()["filler"]
         ]
         if len(rest) <= 2:
             return True
@@ -558,22 +567,22 @@ class _Facts:
             any(_I_AM.match(self.prepared.judged, s) for s, _ in intro)
             and not _SECOND_PERSON.search(self.prepared.folded, start, end)
             and not _WHEN.search(self.prepared.judged, start, end)
-            and not any(w in work for w in rest)
+            and not any(_key(w) in work for w in rest)
         )
 
-    def _asks_after_them(self, start: int, topic: list[str]) -> bool:
-        """Is the sentence at ``start`` small talk's question ("how was the drive?") in a
+    def _asks_after_them(self, start: int, end: int, topic: list[str]) -> bool:
+        """Is the sentence ``start:end`` small talk's question ("how was the drive?") in a
         chatty message, with no work in it?"""
-        work = _data.word_lists()["work"]
-        judged = self.prepared.judged
-        if not self.chatty or any(w in work for w in topic):
+        if not self.chatty:
             return False
-        if _SMALL_TALK_QUESTION.match(judged, start):
-            return True
-        # "Hope the trip was amazing — did you get to see Mt. Fuji?": the question after a dash.
-        end = self.sentences[bisect.bisect_right(self.sentence_starts, start) - 1][1]
-        dash = _DASH.search(judged, start, end)
-        return dash is not None and _SMALL_TALK_QUESTION.match(judged, dash.end()) is not None
+        judged = self.prepared.judged
+        if not _SMALL_TALK_QUESTION.match(judged, start):
+            # "Hope the trip was amazing — did you get to see Mt. Fuji?": after a dash.
+            dash = _DASH.search(judged, start, end)
+            if dash is None or not _SMALL_TALK_QUESTION.match(judged, dash.end()):
+                return False
+        work = _data.word_lists()["work"]
+        return not any(w.lower() in work for w in topic)
 
     def _carries_content(self, start: int, end: int) -> bool:
         return any(_overlapping((start, end), self.spans[name]) for name in _CONTENT)
@@ -615,8 +624,8 @@ class _Facts:
             if not judged[start:end].rstrip().endswith("?"):
                 continue
             topic = self._topic_words(start, end)
-            if self._asks_after_them(start, topic):
-                topic = [w for w in topic if w not in life]
+            if self._asks_after_them(start, end, topic):
+                topic = [w for w in topic if _key(w) not in life]
             if len(topic) >= 2 or (topic and len(topic[0]) >= 4):
                 found.append((start, end))
         return found

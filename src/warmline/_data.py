@@ -274,59 +274,48 @@ def other_language_words() -> _phrases.Phrases:
     return _phrases.Phrases(sorted(other, key=len, reverse=True))
 
 
-_RUN = re.compile(r"(.)\1{2,}")
-
-
 class Words(frozenset[str]):
-    """A word list that holds a word's other forms too: "surfing" if it holds "surf", "living"
-    if "live", "youuu" if "you", "week's" if "week" and, unless ``plurals`` is false, "trips" if
-    "trip" (the lists hold one form; people write many)."""
+    """A word list that holds the forms people write too: "surfing" and "surfed" if it holds
+    "surf", "living" if "live", "running" if "run", "youuu" if "you", "week's" if "week" and,
+    unless ``plurals`` is false, "trips" if "trip" and "parties" if "party". The forms are
+    made when the list is, so that looking a word up stays a set lookup; words are looked up
+    lower-cased, with straight apostrophes."""
 
     plurals = True
-    _known: dict[str, bool]
 
     def __new__(cls, words: Iterable[str] = ()) -> Words:
-        self = super().__new__(cls, words)
-        self._known = {}  # the answer for each word seen: the same words come back often
-        return self
+        forms: set[str] = set()
+        for word in words:
+            forms.update(cls._forms(word))
+        return super().__new__(cls, forms)
 
-    def __contains__(self, word: object) -> bool:
-        if not isinstance(word, str):
-            return False
-        known = self._known.get(word)
-        if known is None:
-            known = self._holds(word)
-            if len(self._known) < 100_000:
-                self._known[word] = known
-        return known
-
-    def _holds(self, word: str) -> bool:
-        word = word.replace("’", "'")
-        lower = word.lower()
-        if frozenset.__contains__(self, lower):
-            return True
-        return any(frozenset.__contains__(self, form) for form in self._forms(word, lower))
-
-    def _forms(self, word: str, lower: str) -> Iterator[str]:
-        if lower.endswith(("'s", "s'")):
-            lower = lower[:-2]
-            yield lower
-        if _RUN.search(lower) and not word.isupper():  # "heyyy", "youuu"; not "OOO"
-            yield _RUN.sub(r"\1", lower)
-            yield _RUN.sub(r"\1\1", lower)
-        if len(lower) < 5:
+    @classmethod
+    def _forms(cls, word: str) -> Iterator[str]:
+        yield word
+        yield word + "'s"
+        yield word + "s'"
+        if 2 <= len(word) <= 8 and word[-1].isalpha():
+            for n in range(1, 5):  # stretched: "youuu", "heyyy", "sooo"
+                yield word + word[-1] * n
+        if len(word) < 3 or not word.isalpha():
             return
-        suffixes = ("ing", "ed", "es", "s") if self.plurals else ("ing", "ed")
-        for suffix in suffixes:
-            if lower.endswith(suffix) and not lower.endswith("ss"):
-                stem = lower[: -len(suffix)]
-                yield stem
-                yield stem + "e"
-                if len(stem) > 2 and stem[-1] == stem[-2]:
-                    yield stem[:-1]  # "running" -> "run"
-                if suffix == "es" and stem.endswith("i"):
-                    yield stem[:-1] + "y"  # "parties" -> "party"
-                return
+        if word.endswith("e"):
+            yield word[:-1] + "ing"  # "living"
+            if len(word) >= 4:
+                yield word + "d"  # "lived"
+        else:
+            yield word + "ing"
+            yield word + "ed"
+        if word[-1] not in "aeiouwxy" and word[-2] in "aeiou" and len(word) <= 4:
+            yield word + word[-1] + "ing"  # "running"
+            yield word + word[-1] + "ed"
+        if cls.plurals:
+            if word.endswith("y") and word[-2] not in "aeiou":
+                yield word[:-1] + "ies"  # "parties"
+            elif word.endswith(("s", "x", "z", "ch", "sh")):
+                yield word + "es"
+            else:
+                yield word + "s"
 
 
 class Fillers(Words):
