@@ -91,9 +91,9 @@ _LETTERS = re.compile(r"[^\W\d_]")
 # How many topic words, in the sentence naming something of the recipient's and the next,
 # make it described.
 _DETAIL = 7
-# A request whose object is the sender's: "get me", "look at my videos", "for me".
 # The first word of what a "your ..." phrase names: "your *wedding* pics".
 _THEIR_THING = re.compile(r".*?\b(?:your|ur)\s+(?:new\s+|recent\s+|latest\s+|last\s+)?([\w'’-]+)")
+# A request whose object is the sender's: "get me", "look at my videos", "for me".
 _FOR_ME = re.compile(r"\b(?:me|my|myself|mine|us|our)\b")
 # A sentence that asks the reader for something: a question, "could you", "please".
 _ASKS_READER = re.compile(
@@ -140,11 +140,6 @@ _ORGANISATION = re.compile(
     r"[ \t]+(?:at|from|in|with|of|bei|chez|en|no|na)[ \t]+(?:the[ \t]+)?[A-Z][\w.&’'-]*"
     r"(?:[ \t]+[A-Z][\w.&’'-]*){0,2}"
 )
-def _key(word: str) -> str:
-    """How a word is looked up in the word lists: lower-cased, with straight apostrophes."""
-    return word.lower().replace("’", "'")
-
-
 # Words that may name a topic: "Q2", "B650" and "v2" are one word each; "10", "4am" and "30min"
 # are amounts of something, not what it is.
 _TOPIC_WORD = re.compile(r"[a-z]+\d[a-z\d]*|\d+[a-z][a-z\d]*|" + WORD.pattern, re.IGNORECASE)
@@ -168,6 +163,11 @@ _TOPIC_MARKER = re.compile(
 _ATTENTION = re.compile(
     r"<@[^>\s]+>|(?<![\w@])@[\w.\-]+|:(?:wave|hand|raised_hand|wave::skin-tone-\d):"
 )
+
+
+def _key(word: str) -> str:
+    """How a word is looked up in the word lists: lower-cased, with straight apostrophes."""
+    return word.lower().replace("’", "'")
 
 
 def _overlaps(span: Span, others: Iterable[Span]) -> bool:
@@ -358,7 +358,7 @@ class _Facts:
         m = _THEIR_THING.match(self.prepared.folded, *span)
         return (
             m is not None
-            and not m.group(1).startswith("team")
+            and not m.group(1).startswith("team")  # "your team's" is in the list for sport
             and _key(m.group(1)) in _data.word_lists()["life"]
         )
 
@@ -582,7 +582,7 @@ class _Facts:
             if dash is None or not _SMALL_TALK_QUESTION.match(judged, dash.end()):
                 return False
         work = _data.word_lists()["work"]
-        return not any(w.lower() in work for w in topic)
+        return not any(_key(w) in work for w in topic)
 
     def _carries_content(self, start: int, end: int) -> bool:
         return any(_overlapping((start, end), self.spans[name]) for name in _CONTENT)
