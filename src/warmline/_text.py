@@ -40,8 +40,8 @@ _EMPHASIS = re.compile(r"(?<!\w)[*_~]+|[*_~]+(?!\w)")
 _SENTENCE_END = re.compile(r"[\n.!?](?:(?<=\n)|[.!?]*(?=\s|$))")
 _ABBREVIATION = re.compile(
     r"(?:^|\s)(?:mr|mrs|ms|mx|dr|prof|st|sr|jr|vs|etc|e\.g|i\.e|no|fig|approx|dept|univ|inc|ltd|co|"
-    r"mt|ft|ave|rd|blvd|gen|col|lt|capt|sgt|rev|hon|sen|rep|gov|pres|dott|ing|sra?|srta|"
-    r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|ca|cf|al|ext|tel|min|max)\.$",
+    r"mt|ft|ave|rd|blvd|capt|sgt|rev|sen|gov|pres|dott|ing|sra?|srta|"
+    r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|ca|cf|al|ext|tel)\.$",
     re.IGNORECASE,
 )
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+")
