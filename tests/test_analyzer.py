@@ -363,3 +363,20 @@ def test_small_talk_question_after_a_dash_and_an_abbreviation() -> None:
 )
 def test_re_pings_in_other_languages(text: str) -> None:
     assert analyze(text).bare_ping is True
+
+
+def test_a_bump_under_its_quoted_request_carries_it() -> None:
+    assert analyze("> can you send the slides from Tuesday's workshop?\n\nbump").bare_ping is False
+    assert analyze("> hey, are you around?\n\nbump").bare_ping is True  # quotes a bare ping
+    assert analyze("> can you send the slides from Tuesday's workshop?").bare_ping is False
+
+
+@pytest.mark.parametrize(
+    "text", ["Merry Christmas to you and the family!", "Feliz Año Nuevo a toda la familia!! 🎆"]
+)
+def test_holiday_wishes_alone_are_small_talk(text: str) -> None:
+    assert analyze(text).bare_ping is True
+
+
+def test_running_late_is_news() -> None:
+    assert analyze("running 10 min late, start without me").bare_ping is False

@@ -91,6 +91,8 @@ _LETTERS = re.compile(r"[^\W\d_]")
 # How many topic words, in the sentence naming something of the recipient's and the next,
 # make it described.
 _DETAIL = 7
+# The marks that quote a line: "> ", ">> ".
+_QUOTE_MARK = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.MULTILINE)
 # The first word of what a "your ..." phrase names: "your *wedding* pics".
 _THEIR_THING = re.compile(r".*?\b(?:your|ur)\s+(?:new\s+|recent\s+|latest\s+|last\s+)?([\w'’-]+)")
 # A request whose object is the sender's: "get me", "look at my videos", "for me".
@@ -154,7 +156,9 @@ _QUESTION_START = re.compile(
 )
 # A time or a date says when something happens: "standup moved to 10:15 today".
 _WHEN = re.compile(
-    r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2} ?(?:am|pm)\b|\b\d{1,2}/\d{1,2}\b", re.IGNORECASE
+    r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2} ?(?:am|pm)\b|\b\d{1,2}/\d{1,2}\b|"
+    r"\b\d+ ?(?:min|mins|minutes|hours?|hrs?) (?:late|early|behind|ahead)\b",
+    re.IGNORECASE,
 )
 _TOPIC_MARKER = re.compile(
     r"\b(?:about|regarding|re|on|(?:for|with) (?:the|my|our|this|that))\s+\w", re.IGNORECASE
@@ -333,11 +337,19 @@ class _Facts:
         # Sharing something or offering help is not a request for attention, and neither is a
         # reply that only thanks or agrees. Anything else with no topic is a bare ping.
         acknowledgement = self.spans.found("acknowledgement") and not self.opener
-        self.bare_ping = (
+        # "> can you send the slides from Tuesday?" then "bump": the request is in the message
+        # (but not under "> hey, are you around?", itself a bare ping).
+        quotes_its_request = (
+            bool(prepared.quoted.strip())
+            and self.spans.found("reping")
+            and not _Facts(prepare(_QUOTE_MARK.sub("", prepared.quoted))).bare_ping
+        )
+        self.bare_ping: bool = (
             (self.opener or bool(_LETTERS.search(judged)) or "?" in judged)
             and not self._substantive()
             and not self.spans.found("offer")
             and not acknowledgement
+            and not quotes_its_request
         )
         self.favor = self._favor()
         self.ask: AskKind = self._ask()

@@ -54,6 +54,7 @@ class Prepared:
     original: str
     judged: str
     folded: str  # the judged text in lower case, same length: what signals are matched against
+    quoted: str = ""  # the lines quoted from someone else ("> ..."), joined
 
     def sentences(self) -> list[tuple[int, int]]:
         """Spans of the sentences of the judged text, stripped of surrounding blanks."""
@@ -115,13 +116,17 @@ def _blank_matches(chars: list[str], text: str, pattern: re.Pattern[str]) -> Non
 def prepare(text: str) -> Prepared:
     """Blank out everything in ``text`` that is not the sender's own words."""
     chars = list(text)
+    quoted = []
     if _BLOCK_HINT.search(text):
         offsets = _line_offsets(text)
         last = len(offsets) - 1
         for token in _markdown().parse(text):
             if token.type in ("fence", "code_block", "blockquote_open") and token.map:
                 first, stop = token.map
-                blank(chars, offsets[min(first, last)], offsets[min(stop, last)])
+                start, end = offsets[min(first, last)], offsets[min(stop, last)]
+                if token.type == "blockquote_open":
+                    quoted.append(text[start:end])
+                blank(chars, start, end)
     _blank_matches(chars, text, _INLINE_CODE)
     _blank_matches(chars, text, _SLACK_LINK_START)
     for m in _URL.finditer(text):
@@ -137,7 +142,7 @@ def prepare(text: str) -> Prepared:
         for m in _EMPHASIS.finditer(judged, run.start(), run.end() + 1):
             chars[m.start() : m.end()] = [" "] * (m.end() - m.start())
     judged = "".join(chars)
-    return Prepared(text, judged, fold(judged))
+    return Prepared(text, judged, fold(judged), "\n".join(quoted))
 
 
 def fold(text: str) -> str:
