@@ -380,3 +380,8 @@ def test_holiday_wishes_alone_are_small_talk(text: str) -> None:
 
 def test_running_late_is_news() -> None:
     assert analyze("running 10 min late, start without me").bare_ping is False
+
+
+@pytest.mark.parametrize("text", ["prod is back up.", "Thursday works for me."])
+def test_news_and_answers_that_ask_for_nothing_are_not_pings(text: str) -> None:
+    assert analyze(text).bare_ping is False

@@ -522,6 +522,8 @@ class _Facts:
                 return True
             if topic and (
                 judged[start:end].rstrip().endswith("?")
+                # News in a message that asks for nothing: "prod is back up."
+                or (not self.opener and bool(_overlapping((start, end), self.spans["news"])))
                 or _TOPIC_MARKER.search(self.residue, start, end)
                 or _QUESTION_START.match(self.residue, start)
                 or _WHEN.search(judged, start, end)
