@@ -385,3 +385,11 @@ def test_running_late_is_news() -> None:
 @pytest.mark.parametrize("text", ["prod is back up.", "Thursday works for me."])
 def test_news_and_answers_that_ask_for_nothing_are_not_pings(text: str) -> None:
     assert analyze(text).bare_ping is False
+
+
+def test_a_neighbour_saying_who_she_is_asks_no_favor() -> None:
+    assert analyze("Hi Mrs. Kowalski, it's Emma from next door. Could you give me a ring?").ask == (
+        "none"
+    )
+    seeker = "Hi Dr. Chen, I'm a current student in your old program. Could we hop on a call?"
+    assert analyze(seeker).ask == "transactional"

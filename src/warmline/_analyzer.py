@@ -46,6 +46,7 @@ _TITLES = _phrases.Phrases(
 )
 _TITLED_NAME = re.compile(r"\.?[ \t]+[A-Z][\w'’-]{1,20}(?:[ \t]+[A-Z][\w'’-]{1,20})?")
 _NAME_ALONE = re.compile(r"\s*[A-Z][\w'’-]{1,20}[\s?!.]*\Z")
+_IT_IS = re.compile(r"(?:it'?s|it’s|it is|this is) ")
 _I_AM = re.compile(r"[\s,.!]*(?:i'?m|i’m|i am|my name is|myself)\b", re.IGNORECASE)
 _SECOND_PERSON = re.compile(r"\b(?:you|your|yours|u|ur|you're|you've|you'd|you'll)\b")
 _SIGNATURE_DASH = re.compile(r"^[ \t]*[-–—~][ \t]*[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2}[ \t]*$",
@@ -658,8 +659,10 @@ class _Facts:
         # A chat asked for on the strength of who is who (title, school, praise, being new to
         # the field) serves the sender: nothing of the recipient's is engaged with.
         generic_reason = any(
-            self.spans.found(n)
-            for n in ("generic_praise", "credential_reason", "seeker", "small_talk")
+            self.spans.found(n) for n in ("generic_praise", "credential_reason", "seeker")
+        ) or any(
+            # Who the sender is counts, but not a neighbour's "it's Joan from church".
+            not _IT_IS.match(self.prepared.folded, start) for start, _ in self.spans["small_talk"]
         )
         if self.spans.found("call_request") and generic_reason and not self.specific_interest:
             return True
