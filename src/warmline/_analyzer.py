@@ -517,7 +517,7 @@ class _Facts:
                     continue  # "How was the drive up to your in-laws?", in a chatty message
                 # "Did you survive the heatwave?": a question about life, not a topic (but
                 # "mum's flight got moved, someone needs to drive her" is news).
-                if chatty or asks:
+                if chatty or judged[start:end].rstrip().endswith("?"):
                     topic = [w for w in topic if _key(w) not in life]
             if len(topic) >= 2:
                 return True
