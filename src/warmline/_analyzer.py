@@ -78,7 +78,9 @@ _STRICT_TOPIC = re.compile(
 _CREDENTIALS = re.compile(
     r"\b(?:internships?|degree|graduat\w*|certifi\w*|c?gpa|msc|bsc|mba|phd|b\.?tech|m\.?tech|"
     r"experience|published|papers?|portfolio|club|alumn\w*|fresher|resume|cv|skills|proficient|"
-    r"passionate|motivated|hard-?working|award\w*|distinction|honou?rs|student|major\w*|years)\b",
+    r"passionate|motivated|hard-?working|award\w*|distinction|honou?rs|student|major\w*|years|"
+    r"lecturer|taught|joined|associate|candidate|doctoral|consultant|sabbatical|based|"
+    r"returned|admired|followed|fan|admirer)\b",
     re.IGNORECASE,
 )
 # Favors that name no topic of their own: "for some advice", "pick your brain", "your journey".
