@@ -125,3 +125,36 @@ def test_time_grows_linearly_with_the_number_of_sentences(sentence: str) -> None
     small, large = sentence * 2000, sentence * 8000
     ratio = min(seconds(large) for _ in range(2)) / min(seconds(small) for _ in range(2))
     assert ratio < 8, f"4x the text took {ratio:.1f}x the time"
+
+
+MARKDOWN = [
+    "```\ncode\n\nmore code\n```",
+    "- item\n\n    an indented continuation, not code",
+    "> a quote\nwith a lazy line",
+    "1. step\n\n   ```\n   x = 1\n\n   y = 2\n   ```\n\nafter",
+    "    a code block\n\n    more of it",
+    "text\n    not code: a paragraph goes on",
+    "> a\n>\n> b\n\n> c",
+    "\tTabbed code",
+    "~~~\nan unclosed fence\n\nruns to the end",
+]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_long_texts_parse_markdown_around_block_lines_like_the_whole_text(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import random
+
+    from labeled import load, splits
+
+    pieces = [item.text for split in splits() if split != "test" for item in load(split)]
+    pieces += MARKDOWN * 10
+    random.Random(seed).shuffle(pieces)
+    text = "\n\n".join(pieces)
+    regions = _text.prepare(text)
+    assert len(_text._block_regions(text)) > 1  # the long text is parsed in stretches
+    monkeypatch.setattr(_text, "_PARSE_WHOLE", len(text) + 1)
+    whole = _text.prepare(text)
+    assert regions.judged == whole.judged
+    assert regions.quoted == whole.quoted

@@ -9,6 +9,7 @@ found in it indexes the original text too.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,6 +20,10 @@ if TYPE_CHECKING:
 
 # Characters that make a Markdown block structure possible; without them the parser is skipped.
 _BLOCK_HINT = re.compile(r"^(?: {0,3}(?:>|```|~~~)| {4}|\t)", re.MULTILINE)
+_FENCE_OPEN = re.compile(r" {0,3}(`{3,}|~{3,})")
+_BLANK_LINE = re.compile(r"\n[ \t]*(?=\n)")
+# Texts shorter than this are parsed as Markdown whole (see _block_regions).
+_PARSE_WHOLE = 20_000
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
 # Written to start with a class of four letters, which the engine looks for at C speed; a "<"
 # in front is blanked with it (see prepare).
@@ -100,6 +105,42 @@ def _line_offsets(text: str) -> list[int]:
     return offsets
 
 
+def _block_regions(text: str) -> list[tuple[int, int]]:
+    """The stretches of ``text`` to parse as Markdown for code and quotes.
+
+    A short text is parsed whole. In a long one, only the paragraphs around a line that can
+    start a block (``>``, a fence, an indent) are: each with the paragraph before it, whose
+    list or paragraph decides what an indented line is, and a fence up to its closing line.
+    """
+    if not _BLOCK_HINT.search(text):
+        return []
+    if len(text) < _PARSE_WHOLE:
+        return [(0, len(text))]
+    breaks = [m.start() for m in _BLANK_LINE.finditer(text)]
+    regions: list[tuple[int, int]] = []
+    for hint in _BLOCK_HINT.finditer(text):
+        if regions and hint.start() < regions[-1][1]:
+            continue
+        i = bisect.bisect_left(breaks, hint.start())
+        start = breaks[i - 2] if i >= 2 else 0
+        fence = _FENCE_OPEN.match(text, hint.start())
+        if fence:
+            closing = re.compile(
+                rf"^ {{0,3}}{re.escape(fence.group(1)[0])}{{{len(fence.group(1))},}}[ \t]*$",
+                re.MULTILINE,
+            ).search(text, text.find("\n", hint.start()) + 1 or len(text))
+            if closing is None:
+                regions.append((start, len(text)))
+                break
+            i = bisect.bisect_left(breaks, closing.end())
+        end = breaks[i] if i < len(breaks) else len(text)
+        if regions and start <= regions[-1][1]:
+            regions[-1] = (regions[-1][0], end)
+        else:
+            regions.append((start, end))
+    return regions
+
+
 def blank(chars: list[str], start: int, end: int) -> None:
     """Turn ``chars[start:end]`` into spaces, line breaks kept."""
     if "\n" in chars[start:end]:
@@ -117,15 +158,17 @@ def prepare(text: str) -> Prepared:
     """Blank out everything in ``text`` that is not the sender's own words."""
     chars = list(text)
     quoted = []
-    if _BLOCK_HINT.search(text):
-        offsets = _line_offsets(text)
+    for region_start, region_end in _block_regions(text):
+        region = text[region_start:region_end]
+        offsets = _line_offsets(region)
         last = len(offsets) - 1
-        for token in _markdown().parse(text):
+        for token in _markdown().parse(region):
             if token.type in ("fence", "code_block", "blockquote_open") and token.map:
                 first, stop = token.map
-                start, end = offsets[min(first, last)], offsets[min(stop, last)]
+                start = region_start + offsets[min(first, last)]
+                end = region_start + offsets[min(stop, last)]
                 if token.type == "blockquote_open":
-                    quoted.append(text[start:end])
+                    quoted.append(text[start:end].rstrip())
                 blank(chars, start, end)
     _blank_matches(chars, text, _INLINE_CODE)
     _blank_matches(chars, text, _SLACK_LINK_START)
