@@ -104,3 +104,15 @@ def test_bad_rule_file_names_file_and_key(
 def test_empty_rules_folder_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(DataFileError, match="no rules found"):
         _data.load_rules(tmp_path)
+
+
+@pytest.mark.parametrize("bad", ["(unclosed", "[abc", "a{2,1}"])
+def test_a_bad_signal_phrase_is_named_when_first_compiled(bad: str) -> None:
+    # Signal phrases are compiled once, when first used: the error still names file and key.
+    path = Path("signals-languages.yaml")
+    signal = _data.Signal("demo", ["hello"], ["hola", bad], [
+        (Path("signals.yaml"), "demo.patterns", ["hello"]), (path, "demo", ["hola", bad])
+    ])
+    assert signal.english_phrases.spans("hello there") == [(0, 5)]
+    with pytest.raises(DataFileError, match=r"signals-languages.yaml: demo\[1\]: bad regular"):
+        signal.phrases.spans("hola")

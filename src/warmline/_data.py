@@ -166,25 +166,48 @@ def phrase_alternatives(patterns: Iterable[str]) -> list[str]:
     return _phrases.branches(alternation)
 
 
-class Signal:
-    """A signal's phrases, in English and in other languages."""
+# Where a signal's phrases come from: the file, the key, the phrases (to name a bad one).
+Source = tuple[Path, str, list[str]]
 
-    def __init__(self, name: str, english: list[str], other: list[str]) -> None:
+
+class Signal:
+    """A signal's phrases, in English and in other languages.
+
+    Phrases are compiled when first used, once; a pattern that does not compile is then named
+    with its file and key (checking them all up front would compile every phrase twice).
+    """
+
+    def __init__(
+        self, name: str, english: list[str], other: list[str], sources: list[Source] | None = None
+    ) -> None:
         self.name = name
         self.english = english
         self.other = other
+        self.sources = sources or []
 
     @cached_property
     def english_phrases(self) -> _phrases.Phrases:
         """The English phrases only: enough for text with no other language in it."""
         if not self.other:
             return self.phrases
-        return _phrases.Phrases(phrase_alternatives(self.english))
+        return self._compiled(self.english)
 
     @cached_property
     def phrases(self) -> _phrases.Phrases:
         """Every phrase, in every language."""
-        return _phrases.Phrases(phrase_alternatives(self.english + self.other))
+        return self._compiled(self.english + self.other)
+
+    def _compiled(self, patterns: list[str]) -> _phrases.Phrases:
+        try:
+            return _phrases.Phrases(phrase_alternatives(patterns), on_error=self._name_bad_pattern)
+        except _phrases.Unsupported:
+            self._name_bad_pattern()
+            raise
+
+    def _name_bad_pattern(self) -> None:
+        """Raise a DataFileError that names the phrase that does not compile, and where."""
+        for path, key, group in self.sources:
+            check_patterns(path, key, group)
 
 
 class _Patterns(Mapping[str, re.Pattern[str]]):
@@ -220,8 +243,7 @@ def signal_table() -> dict[str, Signal]:
         expect(path, f"{name}.description", item["description"], str, "a string")
         key = f"{name}.patterns"
         english = list(expect_str_list(path, key, item["patterns"]))
-        check_patterns(path, key, english)
-        table[str(name)] = Signal(str(name), english, [])
+        table[str(name)] = Signal(str(name), english, [], [(path, key, english)])
     # Other languages: more phrasings of the same signals, kept apart so that text in English
     # is matched against English phrases only (less to compile, less to try).
     path = DATA / "signals-languages.yaml"
@@ -233,8 +255,8 @@ def signal_table() -> dict[str, Signal]:
             raise DataFileError(path, f"unknown signal {name!r} (add it to signals.yaml first)",
                                 key=str(name))
         other = list(expect_str_list(path, str(name), items))
-        check_patterns(path, str(name), other)
         table[name].other = other
+        table[name].sources.append((path, str(name), other))
     return table
 
 
@@ -246,6 +268,7 @@ def signal_union(names: tuple[str, ...]) -> Signal:
         "+".join(names),
         [p for name in names for p in table[name].english],
         [p for name in names for p in table[name].other],
+        [source for name in names for source in table[name].sources],
     )
 
 

@@ -18,7 +18,7 @@ else is tried as it is.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cached_property
 
 _CLASS_ESCAPES = frozenset("dDwWsS")
@@ -48,16 +48,35 @@ class Phrases:
     one per phrase; it matches the same as the plain alternation, with the same preferences.
     """
 
-    def __init__(self, alternatives: list[str]) -> None:
+    def __init__(
+        self, alternatives: list[str], on_error: Callable[[], None] | None = None
+    ) -> None:
+        # Called when a phrase does not compile (when first used), to say which one.
+        self._on_error = on_error
         self.alternation = factor(alternatives)
         self.source = f"{_START}{_NOT_BLANK}(?:{self.alternation}){_END}"
-        self._may_be_empty = any(_matches_empty(a) for a in alternatives)
+        try:
+            self._may_be_empty = any(_matches_empty(a) for a in alternatives)
+        except re.error:
+            self._failed()
+            raise
         self._long_texts = 0
+
+    def _compile(self, source: str) -> re.Pattern[str]:
+        try:
+            return re.compile(source)
+        except re.error:
+            self._failed()
+            raise
+
+    def _failed(self) -> None:
+        if self._on_error is not None:
+            self._on_error()
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:
         """The pattern, for ``match`` and ``search`` at given positions."""
-        return re.compile(self.source)
+        return self._compile(self.source)
 
     @cached_property
     def _start(self) -> str | None:
@@ -79,7 +98,7 @@ class Phrases:
         # would be tested character by character.
         if self._start is None:
             return None
-        return re.compile(f"[^a-z0-9_'’\\-]{_START}(?=({self._start}))")
+        return self._compile(f"[^a-z0-9_'’\\-]{_START}(?=({self._start}))")
 
     @cached_property
     def _long_scanners(self) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
@@ -89,8 +108,8 @@ class Phrases:
         if self._start is None:
             return None
         return (
-            re.compile(f" (?=({self._start}))"),
-            re.compile(f"[^a-z0-9_'’\\- ]{_START}(?=({self._start}))"),
+            self._compile(f" (?=({self._start}))"),
+            self._compile(f"[^a-z0-9_'’\\- ]{_START}(?=({self._start}))"),
         )
 
     def spans(self, text: str) -> list[tuple[int, int]]:
