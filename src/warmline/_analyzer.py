@@ -48,7 +48,6 @@ _TITLED_NAME = re.compile(r"\.?[ \t]+[A-Z][\w'’-]{1,20}(?:[ \t]+[A-Z][\w'’-]
 _NAME_ALONE = re.compile(r"\s*[A-Z][\w'’-]{1,20}[\s?!.]*\Z")
 _IT_IS = re.compile(r"(?:it'?s|it’s|it is|this is) ")
 _I_AM = re.compile(r"[\s,.!]*(?:i'?m|i’m|i am|my name is|myself)\b", re.IGNORECASE)
-_SECOND_PERSON = re.compile(r"\b(?:you|your|yours|u|ur|you're|you've|you'd|you'll)\b")
 _SIGNATURE_DASH = re.compile(r"^[ \t]*[-–—~][ \t]*[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2}[ \t]*$",
                              re.MULTILINE)
 _TRAILING_NAME = re.compile(r"[\s,!.]*(?:[A-Z][\w.'’-]*[ \t]*){0,3}[!.]*\s*")
@@ -373,7 +372,6 @@ class _Facts:
         m = _THEIR_THING.match(self.prepared.folded, *span)
         return (
             m is not None
-            and not m.group(1).startswith("team")  # "your team's" is in the list for sport
             and _key(m.group(1)) in _data.word_lists()["life"]
         )
 
@@ -497,7 +495,8 @@ class _Facts:
             return True  # a check-in that says no answer is expected asks for nothing
         life, work = _data.word_lists()["life"], _data.word_lists()["work"]
         for start, end in self.sentences:
-            asks = judged[start:end].rstrip().endswith("?") or bool(
+            question = judged[start:end].rstrip().endswith("?")
+            asks = question or bool(
                 _overlapping((start, end), self.spans["request_cue"])
             )
             if asks and any(
@@ -519,12 +518,12 @@ class _Facts:
                     continue  # "How was the drive up to your in-laws?", in a chatty message
                 # "Did you survive the heatwave?": a question about life, not a topic (but
                 # "mum's flight got moved, someone needs to drive her" is news).
-                if chatty or judged[start:end].rstrip().endswith("?"):
+                if chatty or question:
                     topic = [w for w in topic if _key(w) not in life]
             if len(topic) >= 2:
                 return True
             if topic and (
-                judged[start:end].rstrip().endswith("?")
+                question
                 # News in a message that asks for nothing: "prod is back up."
                 or (not self.opener and bool(_overlapping((start, end), self.spans["news"])))
                 or _TOPIC_MARKER.search(self.residue, start, end)
@@ -582,7 +581,8 @@ class _Facts:
         work = _data.word_lists()["work"]
         return (
             any(_I_AM.match(self.prepared.judged, s) for s, _ in intro)
-            and not _SECOND_PERSON.search(self.prepared.folded, start, end)
+            and not any(_key(w) in _data.word_lists()["other"]
+                        for w in WORD.findall(self.prepared.judged, start, end))
             and not _WHEN.search(self.prepared.judged, start, end)
             and not any(_key(w) in work for w in rest)
         )
