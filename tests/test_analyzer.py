@@ -9,6 +9,7 @@ import pytest
 from warmline import DataFileError, analyze
 from warmline._analyzer import explain
 from warmline._data import Fillers, Words, load_other_fillers, other_fillers, word_lists
+from warmline._text import WORD
 
 BARE = [
     "Hey there 👋",
@@ -323,6 +324,23 @@ def test_would_love_is_not_a_question() -> None:
 )
 def test_words_of_other_languages_that_name_no_topic(text: str, bare: bool) -> None:
     assert analyze(text).bare_ping is bare
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("নমস্কার দাদা, কেমন আছেন?", ["নমস্কার", "দাদা", "কেমন", "আছেন"]),
+        ("नमस्ते सर, कैसे हैं?", ["नमस्ते", "सर", "कैसे", "हैं"]),
+        ("வணக்கம் அண்ணா", ["வணக்கம்", "அண்ணா"]),
+    ],
+)
+def test_vowel_signs_stay_inside_their_words(text: str, words: list[str]) -> None:
+    assert WORD.findall(text) == words
+
+
+@pytest.mark.parametrize("text", ["নমস্কার দাদা, কেমন আছেন?", "สวัสดีครับพี่"])
+def test_greetings_in_scripts_with_vowel_signs_are_bare(text: str) -> None:
+    assert analyze(text).bare_ping is True
 
 
 def test_other_language_fillers_apply_to_other_languages_only() -> None:

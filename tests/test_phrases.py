@@ -114,3 +114,13 @@ def test_english_lines_are_matched_against_english_phrases_only() -> None:
     assert any("recomendar" in f for f in found)
     assert spans.english.startswith("could you refer me") and "podr" not in spans.english
     assert spans.other.startswith("_") and "podr" in spans.other
+
+
+def test_a_phrase_never_ends_or_starts_at_a_vowel_sign() -> None:
+    # "আছ" is the start of "আছেন": the vowel sign "ে" belongs to the word, as letters do.
+    text = "নমস্কার দাদা, কেমন আছেন?"
+    assert _phrases.Phrases(["আছ"]).spans(text) == []
+    assert [text[s:e] for s, e in _phrases.Phrases(["কেমন আছেন"]).spans(text)] == ["কেমন আছেন"]
+    # Thai is written without spaces: a phrase may end inside a run of Thai.
+    thai = "สวัสดีครับพี่"
+    assert [thai[s:e] for s, e in _phrases.Phrases(["สวัสดีครับ"]).spans(thai)] == ["สวัสดีครับ"]

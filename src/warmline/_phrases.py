@@ -21,18 +21,24 @@ import re
 from collections.abc import Callable, Iterator
 from functools import cached_property
 
+from ._text import MARKS
+
 _CLASS_ESCAPES = frozenset("dDwWsS")
 _QUANTIFIER = re.compile(r"\?|\*|\+|\{(\d*)(?:(,)(\d*))?\}")
 _DEPTH = 2
 # How many first characters outside ASCII one look-ahead tells apart (see _run).
 _BUCKET = 16
-# A match starts where a word starts: not after a letter, digit, apostrophe or hyphen ("on-call"
-# holds no "call"), and never on a blank. Without the look-ahead, a phrase with an optional first
-# word would rescan every run of blanks from each of its positions (quadratic time). Chinese,
-# Japanese and Korean write words together (Korean attaches particles), so a phrase in those
-# scripts may start and end inside a run of their characters.
-_UNSPACED = "\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff"
-_WORDISH = f"[^\\W{_UNSPACED}]|['’-]"
+# A match starts where a word starts: not after a letter, a mark, digit, apostrophe or hyphen
+# ("on-call" holds no "call"), and never on a blank. Without the look-ahead, a phrase with an
+# optional first word would rescan every run of blanks from each of its positions (quadratic
+# time). Chinese, Japanese, Korean (which attaches particles), Thai, Lao, Khmer and Burmese write
+# words together, so a phrase in those scripts may start and end inside a run of their characters.
+_UNSPACED = (
+    "\u0e00-\u0eff\u1000-\u109f\u1100-\u11ff\u1780-\u17ff\u3040-\u30ff\u3130-\u318f"
+    "\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff"
+)
+# A vowel sign inside a Hindi or Bengali word is part of the word ("\\w" leaves marks out).
+_WORDISH = f"[^\\W{_UNSPACED}]|(?![{_UNSPACED}])[{MARKS}'’-]"
 _START = f"(?<!{_WORDISH})"
 _NOT_BLANK = r"(?=\S)"
 _END = f"(?!{_WORDISH})"

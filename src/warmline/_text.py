@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -49,7 +50,31 @@ _ABBREVIATION = re.compile(
     r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|ca|cf|al|ext|tel)\.$",
     re.IGNORECASE,
 )
-WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+")
+
+
+def _combining_marks() -> str:
+    """The combining marks of the scripts in use, as the body of a character class.
+
+    ``\\w`` leaves them out, but Hindi, Bengali, Tamil or Thai write vowel signs inside words
+    ("নমস্কার", "สวัสดี"): without them a word would break at every vowel sign.
+    """
+    marks = [
+        cp for cp in (*range(0x0300, 0x1E00), *range(0x3099, 0x309B), *range(0xFE20, 0xFE30))
+        if unicodedata.category(chr(cp)) in ("Mn", "Mc", "Me")
+    ]
+    ranges: list[tuple[int, int]] = []
+    for cp in marks:
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1] = (ranges[-1][0], cp)
+        else:
+            ranges.append((cp, cp))
+    return "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in ranges)
+
+
+MARKS = _combining_marks()
+# A letter, or a mark that belongs to the letter before it.
+LETTER = f"(?:[^\\W\\d_]|[{MARKS}])"
+WORD = re.compile(f"{LETTER}+(?:['’]{LETTER}+)*|\\d+")
 
 
 @dataclass(frozen=True, slots=True)
