@@ -411,3 +411,28 @@ def test_a_neighbour_saying_who_she_is_asks_no_favor() -> None:
     )
     seeker = "Hi Dr. Chen, I'm a current student in your old program. Could we hop on a call?"
     assert analyze(seeker).ask == "transactional"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi team,\n\nJust checking in, hope everyone's doing well!\n\nCheers,\nMark Ellis\n"
+        "Head of Client Services\nBrightpath Media\nT: +1 212 555 0143 | M: +1 917 555 0188\n"
+        "www.brightpath.example",
+        "Hi Jordan,\n\nHope you're well.\n\n--\nMaya Levin | Customer Success Manager\n"
+        "Acme Analytics · <https://acme.example|acme.example>",
+    ],
+)
+def test_a_signature_names_no_topic(text: str) -> None:
+    assert analyze(text).bare_ping is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi Jordan,\n\nHope you're well.\n\nCheers,\nMaya\nP.S. the Q3 invoice went out today",
+        "Hi Jordan,\n\nHope you're well.\n\nThanks,\nMaya\nis the Q3 invoice paid?",
+    ],
+)
+def test_a_postscript_or_a_question_under_the_closing_is_not_signature(text: str) -> None:
+    assert analyze(text).bare_ping is False

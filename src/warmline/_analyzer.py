@@ -51,6 +51,13 @@ _I_AM = re.compile(r"[\s,.!]*(?:i'?m|i’m|i am|my name is|myself)\b", re.IGNORE
 _SIGNATURE_DASH = re.compile(r"^[ \t]*[-–—~][ \t]*[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2}[ \t]*$",
                              re.MULTILINE)
 _TRAILING_NAME = re.compile(r"[\s,!.]*(?:[A-Z][\w.'’-]*[ \t]*){0,3}[!.]*\s*")
+# A signature: the lines under a closing line or under "-- ", at most this many in all.
+_SIGNATURE_LINES = 9
+_SIGNATURE_WORDS = 6
+_SIGNATURE_DELIMITER = re.compile(r"--|—|__+")
+# A postscript after a closing line says something more.
+_POSTSCRIPT = re.compile(r"\s*p\.?\s?s\b", re.IGNORECASE)
+_LETTER_WORD = re.compile(r"(?<![\w.@/:-])[^\W\d_]")
 _INLINE_SIGN_OFF = re.compile(
     r"[,.!]\s+(?i:regards|thanks|thank you|cheers|best|br|rgds|thx)[,.!]?\s+"
     r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?[.!]?\s*$"
@@ -169,6 +176,18 @@ _TOPIC_MARKER = re.compile(
 _ATTENTION = re.compile(
     r"<@[^>\s]+>|(?<![\w@])@[\w.\-]+|:(?:wave|hand|raised_hand|wave::skin-tone-\d):"
 )
+
+
+def _signature_line(line: str) -> bool:
+    """Can ``line`` be part of a signature: a name, a title, a phone number, a link?
+
+    Six words at most (a word in a link or an address does not count), no question, no "P.S.".
+    """
+    return (
+        "?" not in line
+        and not _POSTSCRIPT.match(line)
+        and len(_LETTER_WORD.findall(line)) <= _SIGNATURE_WORDS
+    )
 
 
 def _key(word: str) -> str:
@@ -431,26 +450,29 @@ class _Facts:
                 return
 
     def _blank_sign_off(self, chars: list[str]) -> None:
-        """Blank a closing line ('Thanks, Sam') and any short signature under it."""
+        """Blank a closing line ('Thanks, Sam') and the signature under it, or a signature
+        under the delimiter '-- ' (a name, a title, a company, a phone number, a link)."""
         judged = self.prepared.judged
-        lines = judged.rsplit("\n", 4)
         sign_off = _data.signals()["sign_off"]
+        lines = judged.split("\n")
+        tail = lines[-_SIGNATURE_LINES:]
+        pos = len(judged) - sum(len(line) + 1 for line in tail) + 1
         offset = len(judged)
-        tail = lines[-4:]
-        start_of = len(judged) - sum(len(line) + 1 for line in tail) + 1
-        pos = start_of
-        for line in tail:
+        for i, line in enumerate(tail):
             stripped = line.strip()
             m = sign_off.match(fold(stripped))
-            if m and _TRAILING_NAME.fullmatch(stripped, m.end()):
+            closing = (m is not None and _TRAILING_NAME.fullmatch(stripped, m.end()) is not None)
+            if (closing or _SIGNATURE_DELIMITER.fullmatch(stripped)) and all(
+                _signature_line(rest) for rest in tail[i + 1 :]
+            ):
                 offset = pos
                 break
             pos += len(line) + 1
         if offset == len(judged):
             # A sign-off at the end of the last line: "... Regards, Suresh".
-            m = _INLINE_SIGN_OFF.search(judged)
-            if m:
-                offset = m.start()
+            inline = _INLINE_SIGN_OFF.search(judged)
+            if inline:
+                offset = inline.start()
         if offset < len(judged):
             blank(chars, offset, len(judged))
 
