@@ -9,7 +9,7 @@ import pytest
 from warmline import DataFileError, analyze
 from warmline._analyzer import explain
 from warmline._data import Fillers, Words, load_other_fillers, other_fillers, word_lists
-from warmline._text import WORD
+from warmline._text import WORD, prepare
 
 BARE = [
     "Hey there 👋",
@@ -436,3 +436,27 @@ def test_a_signature_names_no_topic(text: str) -> None:
 )
 def test_a_postscript_or_a_question_under_the_closing_is_not_signature(text: str) -> None:
     assert analyze(text).bare_ping is False
+
+
+def test_an_emoji_before_a_capital_letter_ends_a_sentence() -> None:
+    prepared = prepare("It's been ages since college 😄 How are things? loved it 😄 so much")
+    assert [prepared.judged[s:e] for s, e in prepared.sentences()] == [
+        "It's been ages since college 😄", "How are things?", "loved it 😄 so much"
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Namaste didi 🙏 how are you and jiju?",
+        "Heyyy how's my favourite sister doing? 💕",
+        "Long time!! Hope you and Leo are doing great ❤️",
+        "Hey Sam! It's been ages since college 😄 How are things?",
+    ],
+)
+def test_asking_after_their_family_is_small_talk(text: str) -> None:
+    assert analyze(text).bare_ping is True
+
+
+def test_asking_after_them_and_their_team_at_work_is_not() -> None:
+    assert analyze("how are you and the team handling the billing migration?").bare_ping is False

@@ -43,7 +43,12 @@ _MARKERS = re.compile(r"[*_~]+")
 _EMPHASIS = re.compile(r"(?<!\w)[*_~]+|[*_~]+(?!\w)")
 # A sentence ends at a line break, or at . ! ? followed by a blank (so "8.9", "B.Tech" and
 # "e.g." inside a line do not end one), except after a title such as "Dr.".
-_SENTENCE_END = re.compile(r"[\n.!?](?:(?<=\n)|[.!?]*(?=\s|$))")
+# In chat an emoji ends one too when a capital letter follows ("ages since college 😄 How are
+# things?").
+_SENTENCE_END = re.compile(
+    r"[\n.!?](?:(?<=\n)|[.!?]*(?=\s|$))|[\u2600-\u27bf\U0001f300-\U0001faff]"
+    r"[\u2600-\u27bf\U0001f300-\U0001faff\ufe0f\u200d]*(?=[ \t]+[A-Z])"
+)
 _ABBREVIATION = re.compile(
     r"(?:^|\s)(?:mr|mrs|ms|mx|dr|prof|st|sr|jr|vs|etc|e\.g|i\.e|no|fig|approx|dept|univ|inc|ltd|co|"
     r"mt|ft|ave|rd|blvd|capt|sgt|rev|sen|gov|pres|dott|ing|sra?|srta|"
