@@ -460,3 +460,21 @@ def test_asking_after_their_family_is_small_talk(text: str) -> None:
 
 def test_asking_after_them_and_their_team_at_work_is_not() -> None:
     assert analyze("how are you and the team handling the billing migration?").bare_ping is False
+
+
+@pytest.mark.parametrize(
+    ("text", "bare"),
+    [
+        ("is this still Dana's number?", True),
+        ("is this still Dana's number? the school needs her for Friday's pickup", False),
+        ("anyone at the help desk?", True),
+        ("anyone at the help desk know why badge readers reject new cards?", False),
+        ("u on call tonight?", True),
+        ("did my email from Monday get through?", True),
+        ("resending this in case it got buried", True),
+        ("resending the signed lease in case the first scan got lost", False),
+        ("is this channel still monitored?", True),
+    ],
+)
+def test_presence_checks_and_re_pings_about_the_channel(text: str, bare: bool) -> None:
+    assert analyze(text).bare_ping is bare
