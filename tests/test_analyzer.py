@@ -478,3 +478,24 @@ def test_asking_after_them_and_their_team_at_work_is_not() -> None:
 )
 def test_presence_checks_and_re_pings_about_the_channel(text: str, bare: bool) -> None:
     assert analyze(text).bare_ping is bare
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi Dr. Osei, as a renowned economist at the IMF I'm sure you're busy, but I'd love to "
+        "connect and chat sometime!",
+        "Hi Tomas, as a fellow Chilean in design I'd love to hop on a call when you're free",
+        "Hello Ms. Park, I really admire your leadership at Nestlé. Could we schedule a 30-minute "
+        "call so I can learn from your experience?",
+    ],
+)
+def test_status_and_flattery_are_no_topic_for_a_call(text: str) -> None:
+    report = analyze(text)
+    assert (report.bare_ping, report.ask) == (True, "transactional")
+
+
+def test_an_apostrophe_re_is_no_topic_marker() -> None:
+    # "we're both in tech" once read as "re: both in tech".
+    assert analyze("Saw we're both in tech. Mind if we hop on a call?").bare_ping is True
+    assert analyze("anyone around for the raid tonight? we're one healer short").bare_ping is False

@@ -73,7 +73,7 @@ _ABOUT_SOMEONE = re.compile(
 _STRICT_TOPIC = re.compile(
     r"\b(?:about(?! (?:what you do|you\b|yourself|your (?:career|journey|work|experience|"
     r"background|story|path|role)))|regarding|re:|on (?:our|my|the|how|why|what|whether|which|"
-    r"when)|to (?:discuss|go "
+    r"when)|for (?:the|our|this|that|tonight'?s|today'?s|tomorrow'?s)|to (?:discuss|go "
     r"over|talk about|chat about|review|sort out|fix|finalise|finalize|plan|prep|prepare|walk "
     r"through|look at|figure out|decide|agree on|catch up on|sync on|debug)|on \w+ing|hear "
     r"(?:about|how|what|why)|(?:advice|tips|help|input|thoughts|feedback) (?:on|about|with)|über|"
@@ -170,7 +170,7 @@ _WHEN = re.compile(
     re.IGNORECASE,
 )
 _TOPIC_MARKER = re.compile(
-    r"\b(?:about|regarding|re|on|(?:for|with) (?:the|my|our|this|that))\s+\w", re.IGNORECASE
+    r"(?<!['’])\b(?:about|regarding|re|on|(?:for|with) (?:the|my|our|this|that))\s+\w", re.IGNORECASE
 )
 # A mention or a wave on its own asks for attention as much as a greeting does.
 _ATTENTION = re.compile(
