@@ -499,3 +499,29 @@ def test_an_apostrophe_re_is_no_topic_marker() -> None:
     # "we're both in tech" once read as "re: both in tech".
     assert analyze("Saw we're both in tech. Mind if we hop on a call?").bare_ping is True
     assert analyze("anyone around for the raid tonight? we're one healer short").bare_ping is False
+
+
+@pytest.mark.parametrize(
+    ("text", "bare"),
+    [
+        ("Dear Ms. Lund,\n\nAs a recent graduate of Aalto University with a degree in chemistry, I "
+         "would be honored to speak with you. Would you be available for a 30-minute call?", True),
+        ("Respected Sir, I am a 2021 passout from NIT Trichy, same hostel as you. Kindly spare 10 "
+         "minutes for a call.", True),
+        ("Hi Aisha, would you be open to a 15-minute mentoring call sometime?", True),
+        ("Would love to learn from your experience over a virtual coffee!", True),
+        ("Can you jump on a 30-minute call to map out my career plan?", False),
+        ("I'm applying for PhD programs this fall. Would you be willing to connect me with your "
+         "former colleagues there?", False),
+    ],
+)
+def test_who_the_sender_is_and_what_they_hope_for_is_no_topic_for_a_call(
+    text: str, bare: bool
+) -> None:
+    assert analyze(text).bare_ping is bare
+
+
+def test_happy_to_be_here_is_no_offer() -> None:
+    report = analyze("Hello everyone! Happy to be here. How is everyone doing today?")
+    assert (report.bare_ping, report.ask) == (True, "none")
+    assert analyze("happy to be of help with the migration if you need hands").ask == "genuine"

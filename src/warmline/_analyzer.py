@@ -74,7 +74,8 @@ _STRICT_TOPIC = re.compile(
     r"\b(?:about(?! (?:what you do|you\b|yourself|your (?:career|journey|work|experience|"
     r"background|story|path|role)))|regarding|re:|on (?:our|my|the|how|why|what|whether|which|"
     r"when)|for (?:the|our|this|that|tonight'?s|today'?s|tomorrow'?s)|to (?:discuss|go "
-    r"over|talk about|chat about|review|sort out|fix|finalise|finalize|plan|prep|prepare|walk "
+    r"over|talk about|chat about|review|sort out|fix|finalise|finalize|plan|prep|prepare|map out|"
+    r"talk through|think through|work through|brainstorm|walk "
     r"through|look at|figure out|decide|agree on|catch up on|sync on|debug)|on \w+ing|hear "
     r"(?:about|how|what|why)|(?:advice|tips|help|input|thoughts|feedback) (?:on|about|with)|über|"
     r"sobre|para revisar|à propos de|pour parler de|riguardo|a proposito di)\s+\w|について",
@@ -83,7 +84,8 @@ _STRICT_TOPIC = re.compile(
 # What a sender says about themselves in a cold note: a CV, not a topic.
 _CREDENTIALS = re.compile(
     r"\b(?:internships?|degree|graduat\w*|certifi\w*|c?gpa|msc|bsc|mba|phd|b\.?tech|m\.?tech|"
-    r"experience|published|papers?|portfolio|club|alumn\w*|fresher|resume|cv|skills|proficient|"
+    r"experience|published|papers?|portfolio|club|alumn\w*|fresher|pass-?out|batch(?:mate)?|hostel|"
+    r"resume|cv|skills|proficient|"
     r"passionate|motivated|hard-?working|award\w*|distinction|honou?rs|student|major\w*|years|"
     r"lecturer|taught|joined|associate|candidate|doctoral|consultant|sabbatical|based|"
     r"returned|admired|followed|fan|admirer)\b",
@@ -92,8 +94,15 @@ _CREDENTIALS = re.compile(
 # Favors that name no topic of their own: "for some advice", "pick your brain", "your journey".
 _VAGUE_FAVOR = re.compile(
     r"advice|guidance|tips|pointers|mentor|brain|journey|career|path|learn|experience|time|chat|"
-    r"call|coffee|connect(?! us)|network|insight|perspective|wisdom|leads|opportunit|break|grow|"
-    r"consult",
+    r"call|coffee|connect(?! us| me\b)|network|insight|perspective|wisdom|leads|opportunit|break|"
+    r"grow|consult",
+    re.IGNORECASE,
+)
+# What a sender hopes to get from a chat that names no topic: "a mentoring call", "hear about
+# your career journey".
+_CHAT_HOPES = re.compile(
+    r"advice|guidance|tips|pointers|mentor\w*|brain|journey|career|path|learn\w*|experiences?|"
+    r"insights?|perspectives?|wisdom|story|stories|chat|call|coffee|time",
     re.IGNORECASE,
 )
 _LETTERS = re.compile(r"[^\W\d_]")
@@ -170,7 +179,8 @@ _WHEN = re.compile(
     re.IGNORECASE,
 )
 _TOPIC_MARKER = re.compile(
-    r"(?<!['’])\b(?:about|regarding|re|on|(?:for|with) (?:the|my|our|this|that))\s+\w", re.IGNORECASE
+    r"(?<!['’])\b(?:about|regarding|re|on|(?:for|with) (?:the|my|our|this|that))\s+\w",
+    re.IGNORECASE,
 )
 # A mention or a wave on its own asks for attention as much as a greeting does.
 _ATTENTION = re.compile(
@@ -641,18 +651,21 @@ class _Facts:
             for name in ("small_talk", "credential_reason", "generic_praise", "seeker")
         ):
             return True
-        if any(_overlapping(span, self.spans[name]) for name in ("call_request", "pick_brain",
-                                                                "presence")):
-            # The request itself: "could I come by the restaurant to chat?" is context, but
-            # "can you approve my PTO request when you get a sec?" carries its topic.
-            return len(self._topic_words(start, end)) < 2
         judged = self.prepared.judged
         # Where the sentence starts once the greeting and the name are blanked ("Hi Dr.
         # Alvarez, I am a marketing professional with 8+ years...").
         begin = start + len(self.residue[start:end]) - len(self.residue[start:end].lstrip(" \t,"))
-        return bool(_ABOUT_SOMEONE.match(judged, begin)) and bool(
-            _CREDENTIALS.search(judged, start, end)
-        )
+        if _ABOUT_SOMEONE.match(judged, begin) and _CREDENTIALS.search(judged, start, end):
+            return True
+        if any(_overlapping(span, self.spans[name]) for name in ("call_request", "pick_brain",
+                                                                "presence")):
+            # The request itself: "could I come by the restaurant to chat?" is context, but
+            # "can you approve my PTO request when you get a sec?" carries its topic. What the
+            # sender hopes to get ("a mentoring call", "hear about your career journey") is
+            # no topic either.
+            topic = [w for w in self._topic_words(start, end) if not _CHAT_HOPES.fullmatch(w)]
+            return len(topic) < 2
+        return False
 
     def _real_questions(self) -> list[Span]:
         """Sentences that ask something with a topic, not 'got a minute?' or 'how are you?'."""
