@@ -525,3 +525,26 @@ def test_happy_to_be_here_is_no_offer() -> None:
     report = analyze("Hello everyone! Happy to be here. How is everyone doing today?")
     assert (report.bare_ping, report.ask) == (True, "none")
     assert analyze("happy to be of help with the migration if you need hands").ask == "genuine"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi Raj! Saw on the speaker list that you're VP Sales at a fintech. Any chance we could "
+        "grab 15 minutes at the summit tomorrow?",
+        "Hi Ms. Hall, this is Leo, Ana Ruiz's nephew. Aunt Ana said you're a big deal at Airbus. "
+        "When's a good time to call?",
+        "Hi Mark! I'm one of the new analysts. I know you're super busy as COO but would love "
+        "15 min on your calendar whenever works",
+        "yo, you're the staff engineer at Canva right? can i dm you for some advice sometime",
+        "Hello, Priya gave me your number, said you're senior at Stripe. Got time for a call?",
+    ],
+)
+def test_a_call_asked_for_on_who_is_who(text: str) -> None:
+    report = analyze(text)
+    assert (report.bare_ping, report.ask) == (True, "transactional")
+
+
+def test_a_signature_after_a_dash_with_a_role() -> None:
+    assert analyze("Hi Paul, could we grab 30 min on Thursday?\n– Anna, Ops").bare_ping is True
+    assert analyze("Hi Jess, I know you're super busy, but could we hop on a call?").ask == "none"

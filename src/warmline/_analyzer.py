@@ -48,7 +48,7 @@ _TITLED_NAME = re.compile(r"\.?[ \t]+[A-Z][\w'’-]{1,20}(?:[ \t]+[A-Z][\w'’-]
 _NAME_ALONE = re.compile(r"\s*[A-Z][\w'’-]{1,20}[\s?!.]*\Z")
 _IT_IS = re.compile(r"(?:it'?s|it’s|it is|this is) ")
 _I_AM = re.compile(r"[\s,.!]*(?:i'?m|i’m|i am|my name is|myself)\b", re.IGNORECASE)
-_SIGNATURE_DASH = re.compile(r"^[ \t]*[-–—~][ \t]*[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2}[ \t]*$",
+_SIGNATURE_DASH = re.compile(r"^[ \t]*[-–—~][ \t]*[A-Z][\w.'’-]*(?:,? [A-Z][\w.'’-]*){0,3}[ \t]*$",
                              re.MULTILINE)
 _TRAILING_NAME = re.compile(r"[\s,!.]*(?:[A-Z][\w.'’-]*[ \t]*){0,3}[!.]*\s*")
 # A signature: the lines under a closing line or under "-- ", at most this many in all.
