@@ -548,3 +548,19 @@ def test_a_call_asked_for_on_who_is_who(text: str) -> None:
 def test_a_signature_after_a_dash_with_a_role() -> None:
     assert analyze("Hi Paul, could we grab 30 min on Thursday?\n– Anna, Ops").bare_ping is True
     assert analyze("Hi Jess, I know you're super busy, but could we hop on a call?").ask == "none"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi Omar, I see you were CTO at Careem. Could you give me 30 minutes of advice on our "
+        "hiring plan for the Cairo office?",
+        "Hey Lin, I see you've been a staff engineer for 8 years. Could you do a mock system "
+        "design interview with me on Sunday?",
+        "Dear Dr. Roy, as a tax expert, could you check whether I can deduct my home office?",
+        "Hi! I'm a chemistry undergrad and see that you run a lab at ETH. Do you have a paid "
+        "research assistant position available this summer?",
+    ],
+)
+def test_a_favor_asked_for_on_the_reader_s_title(text: str) -> None:
+    assert analyze(text).ask == "transactional"
