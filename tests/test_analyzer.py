@@ -564,3 +564,17 @@ def test_a_signature_after_a_dash_with_a_role() -> None:
 )
 def test_a_favor_asked_for_on_the_reader_s_title(text: str) -> None:
     assert analyze(text).ask == "transactional"
+
+
+@pytest.mark.parametrize(
+    ("text", "ask"),
+    [
+        ("Hi Aunty, could you ask your friend at the passport office to speed up my renewal?",
+         "transactional"),
+        ("Hey! Could you share my bakery's opening post with your followers?", "transactional"),
+        ("Could you ask your manager whether the Friday deploy for our release is still on?",
+         "none"),
+    ],
+)
+def test_a_favor_through_the_reader_s_people(text: str, ask: str) -> None:
+    assert analyze(text).ask == ask

@@ -115,6 +115,13 @@ _QUOTE_MARK = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.MULTILINE)
 _THEIR_THING = re.compile(r".*?\b(?:your|ur)\s+(?:new\s+|recent\s+|latest\s+|last\s+)?([\w'’-]+)")
 # A request whose object is the sender's: "get me", "look at my videos", "for me".
 _FOR_ME = re.compile(r"\b(?:me|my|myself|mine|us|our)\b")
+# The reader's people, whom a favor may reach through them: "your dad", "ur followers".
+_THEIR_PEOPLE = re.compile(
+    r"\b(?:your|ur|yr)\s+(?:[\w'’-]+\s+)?(?:boss|manager|dad|father|mum|mom|mother|parents|"
+    r"husband|wife|partner|cousin|brother|sister|uncle|aunt|auntie|friends?|followers|audience|"
+    r"subscribers|fans|readers|recruiters?|hr|investors|lps|vcs|agent|editor|publisher|contacts|"
+    r"network|connections|committee|board|director|principal)\b"
+)
 # A sentence that asks the reader for something: a question, "could you", "please".
 _ASKS_READER = re.compile(
     r"\?\s*$|\b(?:could|can|would|will|might) (?:you|u)\b|\b(?:please|pls|plz)\b", re.IGNORECASE
@@ -692,6 +699,14 @@ class _Facts:
         if (self.spans["career_favor"] or self.spans["sizable_favor"]) and self.request:
             return True
         if self.spans.found("pick_brain") and not self.specific_interest:
+            return True
+        # Access through the reader's people, for the sender: "could you ask your friend at the
+        # embassy to speed up my visa?", "share my launch post with your followers".
+        folded = self.prepared.folded
+        if not self.spans.found("coordination") and any(
+            _FOR_ME.search(folded, s, e) and _THEIR_PEOPLE.search(folded, s, e)
+            for s, e in self._requests()
+        ):
             return True
         # A chat asked for on the strength of who is who (title, school, praise, being new to
         # the field) serves the sender: nothing of the recipient's is engaged with.
