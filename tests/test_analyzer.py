@@ -578,3 +578,42 @@ def test_a_favor_asked_for_on_the_reader_s_title(text: str) -> None:
 )
 def test_a_favor_through_the_reader_s_people(text: str, ask: str) -> None:
     assert analyze(text).ask == ask
+
+
+@pytest.mark.parametrize(
+    ("text", "bare", "ask"),
+    [
+        ("Olá Pedro! Sou estudante de engenharia e vi que você é gerente no Bradesco. Poderia me "
+         "conceder alguns minutos para uma conversa?", True, "transactional"),
+        ("Hola Marta, vi que llevas 6 años en Repsol. ¿Tendrías 20 minutos para una llamada la "
+         "próxima semana?", True, "transactional"),
+        ("Ciao Paolo, ho visto che sei Head of Sales da Barilla. Ti andrebbe una chiacchierata di "
+         "15 minuti?", True, "transactional"),
+        ("Salut tout le monde, ça va ?", True, "none"),
+        ("Oi, tudo bem? Posso te pedir uma ajuda?", True, "none"),
+    ],
+)
+def test_cold_requests_and_openers_in_other_languages(text: str, bare: bool, ask: str) -> None:
+    report = analyze(text)
+    assert (report.bare_ping, report.ask) == (bare, ask)
+
+
+@pytest.mark.parametrize(
+    ("text", "bare"),
+    [
+        ("Ahoj, jak se máš? Díky za ten skript na export faktur, dneska mi ušetřil dvě hodiny.",
+         False),
+        ("Oi Rafa! Saudades! Vi a foto do casamento, parabéns! Não precisa responder.", False),
+        ("Hi Frank! Hope you're great. We got back from Portugal and the kids ate pastéis de nata "
+         "all week. How was your summer?", True),
+    ],
+)
+def test_small_talk_and_news_in_other_languages(text: str, bare: bool) -> None:
+    assert analyze(text).bare_ping is bare
+
+
+def test_two_letters_do_not_make_a_line_another_language() -> None:
+    from warmline._analyzer import _other_language_lines
+
+    assert _other_language_lines("we're prototyping cells for our eu region, the ui is done") == []
+    assert _other_language_lines("ciao! come va?") != []

@@ -124,3 +124,14 @@ def test_a_phrase_never_ends_or_starts_at_a_vowel_sign() -> None:
     # Thai is written without spaces: a phrase may end inside a run of Thai.
     thai = "สวัสดีครับพี่"
     assert [thai[s:e] for s, e in _phrases.Phrases(["สวัสดีครับ"]).spans(thai)] == ["สวัสดีครับ"]
+
+
+def test_a_union_tries_phrases_that_start_with_any_word_last() -> None:
+    assert _phrases.starts_with_a_letter("(?:hi|hey) there")
+    assert not _phrases.starts_with_a_letter("(?:[\\w-]+ )?gave me your number")
+    assert not _phrases.starts_with_a_letter("\\d+ years")
+    union = _data.signal_union(("small_talk", "greeting"))
+    assert union.any_order and not SIGNALS["small_talk"].any_order
+    alternatives = _phrases.branches(union.english_phrases.alternation)
+    firsts = [_phrases.starts_with_a_letter(a) for a in alternatives]
+    assert False in firsts and firsts == sorted(firsts, reverse=True)

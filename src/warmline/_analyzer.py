@@ -546,8 +546,12 @@ class _Facts:
             if time_only and self._introduces_a_chat(start, end):
                 continue
             topic = self._topic_words(start, end)
-            if chatty and not asks and not self._carries_content(start, end) and not any(
-                _UNSPACED.search(w) or _key(w) in work for w in topic
+            if (
+                chatty and not asks and not self._carries_content(start, end)
+                and not any(_UNSPACED.search(w) or _key(w) in work for w in topic)
+                # The word lists of work are English: in a sentence in another language, words
+                # left once its chit-chat words are taken out say something.
+                and not (len(topic) >= 3 and self._in_another_language(start, end))
             ):
                 continue  # small talk: "Ours was the usual chaos, twelve people, one bathroom"
             if not asks and self._introduces_oneself(start, end):
@@ -571,6 +575,18 @@ class _Facts:
             ):
                 return True
         return False
+
+    def _in_another_language(self, start: int, end: int) -> bool:
+        """Is the sentence ``start:end`` mostly in another language than English? A third of
+        its words or more are words of other languages, or have letters outside a-z (an
+        English sentence may name a dish or a town: "the kids ate pastéis de nata")."""
+        if not self.spans.other[start:end].strip("_\n"):
+            return False
+        sentence = self.prepared.folded[start:end]
+        words = WORD.findall(sentence)
+        foreign = {m.start() for m in WORD.finditer(sentence) if not m.group().isascii()}
+        foreign.update(s for s, _ in _data.other_language_words().spans(sentence))
+        return len(foreign) * 3 >= len(words)
 
     def _described(self, span: Span) -> bool:
         """Is something of the recipient's described in detail where it is named?

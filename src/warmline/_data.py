@@ -178,12 +178,20 @@ class Signal:
     """
 
     def __init__(
-        self, name: str, english: list[str], other: list[str], sources: list[Source] | None = None
+        self,
+        name: str,
+        english: list[str],
+        other: list[str],
+        sources: list[Source] | None = None,
+        *,
+        any_order: bool = False,
     ) -> None:
         self.name = name
         self.english = english
         self.other = other
         self.sources = sources or []
+        # Whether only where phrases match counts, not which one matches (see signal_union).
+        self.any_order = any_order
 
     @cached_property
     def english_phrases(self) -> _phrases.Phrases:
@@ -199,7 +207,10 @@ class Signal:
 
     def _compiled(self, patterns: list[str]) -> _phrases.Phrases:
         try:
-            return _phrases.Phrases(phrase_alternatives(patterns), on_error=self._name_bad_pattern)
+            alternatives = phrase_alternatives(patterns)
+            if self.any_order:
+                alternatives.sort(key=lambda p: not _phrases.starts_with_a_letter(p))
+            return _phrases.Phrases(alternatives, on_error=self._name_bad_pattern)
         except _phrases.Unsupported:
             self._name_bad_pattern()
             raise
@@ -262,13 +273,19 @@ def signal_table() -> dict[str, Signal]:
 
 @cache
 def signal_union(names: tuple[str, ...]) -> Signal:
-    """One signal with the phrases of all of ``names``, found in one search."""
+    """One signal with the phrases of all of ``names``, found in one search.
+
+    Only where a phrase matches counts (the union blanks words), not which phrase: phrases that
+    may start with any word go last, so that one test of the first character rules out all the
+    others at most words.
+    """
     table = signal_table()
     return Signal(
         "+".join(names),
         [p for name in names for p in table[name].english],
         [p for name in names for p in table[name].other],
         [source for name in names for source in table[name].sources],
+        any_order=True,
     )
 
 

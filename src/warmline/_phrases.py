@@ -155,6 +155,17 @@ class Phrases:
         return scanner.search(" " + text) is not None
 
 
+def starts_with_a_letter(alternative: str) -> bool:
+    """Does ``alternative`` always start with a given character (not a class such as ``\\w``)?
+
+    An alternative that may start with any letter is tried at every word of a text; grouped
+    behind the others, the others are sorted out by their first character first (see factor).
+    """
+    return all(
+        key is not None and key != "" and not _is_class(key) for key, _ in _pairs(alternative)
+    )
+
+
 def _matches_empty(alternative: str) -> bool:
     """Can ``alternative`` match the empty string? (Without compiling it if it can be seen.)"""
     try:

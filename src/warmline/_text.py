@@ -45,9 +45,12 @@ _EMPHASIS = re.compile(r"(?<!\w)[*_~]+|[*_~]+(?!\w)")
 # "e.g." inside a line do not end one), except after a title such as "Dr.".
 # In chat an emoji ends one too when a capital letter follows ("ages since college 😄 How are
 # things?").
+# (One class for the first character: a text is scanned once, not once per kind of end. Only the
+# last emoji of a run is looked at: looking ahead from each one would take quadratic time.)
+_EMOJI = "\u2600-\u27bf\U0001f300-\U0001faff"
 _SENTENCE_END = re.compile(
-    r"[\n.!?](?:(?<=\n)|[.!?]*(?=\s|$))|[\u2600-\u27bf\U0001f300-\U0001faff]"
-    r"[\u2600-\u27bf\U0001f300-\U0001faff\ufe0f\u200d]*(?=[ \t]+[A-Z])"
+    f"[\n.!?{_EMOJI}](?:(?<=\n)|(?<=[.!?])[.!?]*(?=\\s|$)|"
+    f"(?<=[{_EMOJI}])\ufe0f?(?![{_EMOJI}\ufe0f\u200d])(?=[ \t]+[A-Z]))"
 )
 _ABBREVIATION = re.compile(
     r"(?:^|\s)(?:mr|mrs|ms|mx|dr|prof|st|sr|jr|vs|etc|e\.g|i\.e|no|fig|approx|dept|univ|inc|ltd|co|"
