@@ -617,3 +617,25 @@ def test_two_letters_do_not_make_a_line_another_language() -> None:
 
     assert _other_language_lines("we're prototyping cells for our eu region, the ui is done") == []
     assert _other_language_lines("ciao! come va?") != []
+
+
+@pytest.mark.parametrize(
+    ("text", "bare"),
+    [
+        ("Hi Ana, I'm a PhD student in Leeds and would be so grateful for a short informational "
+         "interview whenever suits you.", True),
+        ("Hey! I noticed we have 9 mutual connections. Would be great to hop on a call and see how "
+         "we can help each other!", True),
+        ("Hello madam, I am fresher and you are very senior in industry. Please guide me.", True),
+        ("Dear Mr. Ito, I have long admired your distinguished career and your rise to partner. "
+         "Might you spare thirty minutes for a coffee at a time of your choosing?", True),
+        ("Hey! Heard you're at Bain now, would love to catch up on a call and hear about it", True),
+        ("Hi! I see we're both Rutgers alums. Would love to hop on a call and pick your brain!",
+         True),
+        ("Hi Alex, we're both Rutgers alums. Would you mind connecting me with someone on the "
+         "recruiting team at Google?", False),
+    ],
+)
+def test_cold_requests_for_time_name_no_topic(text: str, bare: bool) -> None:
+    report = analyze(text)
+    assert (report.bare_ping, report.ask) == (bare, "transactional")

@@ -71,13 +71,15 @@ _ABOUT_SOMEONE = re.compile(
 # A topic attached to a request: "advice on our fundraising strategy", "about the launch",
 # "to go over the invoice".
 _STRICT_TOPIC = re.compile(
-    r"\b(?:about(?! (?:what you do|you\b|yourself|your (?:career|journey|work|experience|"
-    r"background|story|path|role)))|regarding|re:|on (?:our|my|the|how|why|what|whether|which|"
-    r"when)|for (?:the|our|this|that|tonight'?s|today'?s|tomorrow'?s)|to (?:discuss|go "
-    r"over|talk about|chat about|review|sort out|fix|finalise|finalize|plan|prep|prepare|map out|"
-    r"talk through|think through|work through|brainstorm|walk "
-    r"through|look at|figure out|decide|agree on|catch up on|sync on|debug)|on \w+ing|hear "
-    r"(?:about|how|what|why)|(?:advice|tips|help|input|thoughts|feedback) (?:on|about|with)|über|"
+    r"\b(?:about(?! (?:what you do|you\b|yourself|it\b|that\b|this\b|things\b|everything\b|"
+    r"life\b|your (?:career|journey|work|experience|background|story|path|role)))|regarding|re:|"
+    r"on (?:our|my|the|how|why|what|whether|which|when)|"
+    r"for (?:the|our|this|that|tonight'?s|today'?s|tomorrow'?s)|"
+    r"to (?:discuss|go over|talk about|chat about|review|sort out|fix|finalise|finalize|plan|prep|"
+    r"prepare|map out|talk through|think through|work through|brainstorm|walk through|look at|"
+    r"figure out|decide|agree on|catch up on|sync on|debug)|on \w+ing|"
+    r"hear (?:about(?! (?:it|that|this|things|everything|life)\b)|how|what|why)|"
+    r"(?:advice|tips|help|input|thoughts|feedback) (?:on|about|with)|über|"
     r"sobre|para revisar|à propos de|pour parler de|riguardo|a proposito di)\s+\w|について",
     re.IGNORECASE,
 )
@@ -93,9 +95,9 @@ _CREDENTIALS = re.compile(
 )
 # Favors that name no topic of their own: "for some advice", "pick your brain", "your journey".
 _VAGUE_FAVOR = re.compile(
-    r"advice|guidance|tips|pointers|mentor|brain|journey|career|path|learn|experience|time|chat|"
-    r"call|coffee|connect(?! us| me\b)|network|insight|perspective|wisdom|leads|opportunit|break|"
-    r"grow|consult",
+    r"advice|guid(?:e|ance)|tips|pointers|mentor|brain|journey|career|path|learn|experience|time|"
+    r"chat|informational|call|coffee|connect(?!(?:ing|ed|s)? (?:us|me)\b)|network|insight|"
+    r"perspective|wisdom|leads|opportunit|break|grow|consult",
     re.IGNORECASE,
 )
 # What a sender hopes to get from a chat that names no topic: "a mentoring call", "hear about
