@@ -100,7 +100,7 @@ def test_factoring_matches_like_the_plain_alternation(alternatives: list[str], t
 @settings(max_examples=150, deadline=None)
 def test_long_texts_are_searched_like_finditer(alternatives: list[str], text: str) -> None:
     phrases = _phrases.Phrases(alternatives)
-    long_text = (text + " ") * (_phrases._LONG // (len(text) + 1) + 1)
+    long_text = (text + " ") * (_phrases.LONG // (len(text) + 1) + 1)
     assert phrases.spans(long_text) == finditer_spans(phrases.pattern, long_text)
 
 
@@ -135,3 +135,25 @@ def test_a_union_tries_phrases_that_start_with_any_word_last() -> None:
     alternatives = _phrases.branches(union.english_phrases.alternation)
     firsts = [_phrases.starts_with_a_letter(a) for a in alternatives]
     assert False in firsts and firsts == sorted(firsts, reverse=True)
+
+
+def test_lines_in_other_languages_are_searched_in_place() -> None:
+    from warmline._analyzer import _EMPTY_SIGNALS, _Spans
+
+    text = "hey team\nhola, ¿qué tal?\nthe deploy is at 5\nbonjour, ça va ?"
+    spans = _Spans(text)
+    found = [text[s:e] for s, e in spans.union(_EMPTY_SIGNALS)]
+    assert "hola" in found and "bonjour" in found and "hey" in found
+    assert all("\n" not in f for f in found)
+    # The union of every phrase in every language is never compiled: it takes seconds.
+    assert "phrases" not in _data.signal_union(_EMPTY_SIGNALS).__dict__
+
+
+def test_a_large_pattern_gets_no_more_patterns_for_long_texts() -> None:
+    words = [f"w{i}x{i}" for i in range(20_000)]
+    phrases = _phrases.Phrases(words)
+    assert len(phrases.source) >= _phrases._LARGE
+    long_text = "w5x5 hello " * (_phrases.LONG // 10)
+    for _ in range(3):
+        assert phrases.spans(long_text)[:1] == [(0, 4)]
+    assert "_long_scanners" not in phrases.__dict__

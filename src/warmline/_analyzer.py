@@ -9,6 +9,7 @@ findings. The rule kinds are implemented once, here.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -243,6 +244,9 @@ def _without_overlaps(spans: list[Span], others: list[Span]) -> list[Span]:
     return kept
 
 
+_GATHER_SEPARATOR = "\n_\n"
+
+
 class _Spans(dict[str, list[Span]]):
     """Where each signal matches, found the first time a signal is asked for.
 
@@ -253,11 +257,14 @@ class _Spans(dict[str, list[Span]]):
     def __init__(self, folded: str) -> None:
         super().__init__()
         self.folded = folded
-        other = _other_language_lines(folded)
-        # The text cut in two, each part blotted out where the other is: spans index both.
+        # The lines in other languages; the text with them blotted out (spans index both).
+        self.other_lines = _other_language_lines(folded)
+        other = self.other_lines
         self.english = _keep(folded, other, inside=False) if other else folded
         self.other = _keep(folded, other, inside=True) if other else ""
         self.all_other = bool(other) and not self.english.strip("_\n")
+        self._gathered: str | None = None
+        self._gathered_starts: list[int] = []
 
     def __missing__(self, name: str) -> list[Span]:
         spans = self._scan(_data.signal_table()[name])
@@ -265,11 +272,40 @@ class _Spans(dict[str, list[Span]]):
         return spans
 
     def union(self, names: tuple[str, ...]) -> list[Span]:
-        """Where any of the signals ``names`` matches: one search for all of them."""
+        """Where any of the signals ``names`` matches: one search for all of them on lines in
+        English, and each signal on its own on lines in other languages (where spans of the
+        union may then overlap): all the phrases of all the signals in all the languages make
+        a pattern that takes seconds to compile."""
         key = "+".join(names)
         if key not in self:
-            self[key] = self._scan(_data.signal_union(names))
+            union = _data.signal_union(names)
+            if self.other:
+                english = [] if self.all_other else union.english_phrases.spans(self.english)
+                table = _data.signal_table()
+                self[key] = sorted(english + [
+                    span for name in names for span in self._on_other_lines(table[name].phrases)
+                ])
+            else:
+                self[key] = union.english_phrases.spans(self.folded)
         return self[key]
+
+    def _on_other_lines(self, phrases: _phrases.Phrases) -> list[Span]:
+        """Where ``phrases`` match on the lines in other languages, searched in those lines
+        only, put end to end (a long text may hold a few such lines among many)."""
+        if self._gathered is None:
+            # Between two lines, "_" (a word character, which no phrase crosses or starts
+            # after) on a line of its own.
+            self._gathered = _GATHER_SEPARATOR.join(self.folded[a:b] for a, b in self.other_lines)
+            self._gathered_starts = list(itertools.accumulate(
+                (b - a + len(_GATHER_SEPARATOR) for a, b in self.other_lines[:-1]), initial=0
+            ))
+        starts = self._gathered_starts
+        found = []
+        for s, e in phrases.spans(self._gathered):
+            i = bisect.bisect_right(starts, s) - 1
+            offset = self.other_lines[i][0] - starts[i]
+            found.append((s + offset, e + offset))
+        return found
 
     def _scan(self, signal: _data.Signal) -> list[Span]:
         if not self.other or not signal.other:
@@ -278,7 +314,7 @@ class _Spans(dict[str, list[Span]]):
             spans = signal.phrases.spans(self.folded)
         else:
             spans = sorted(
-                signal.english_phrases.spans(self.english) + signal.phrases.spans(self.other)
+                signal.english_phrases.spans(self.english) + self._on_other_lines(signal.phrases)
             )
         return spans
 

@@ -26,6 +26,8 @@ from ._text import MARKS
 _CLASS_ESCAPES = frozenset("dDwWsS")
 _QUANTIFIER = re.compile(r"\?|\*|\+|\{(\d*)(?:(,)(\d*))?\}")
 _DEPTH = 2
+# How much of a phrase may be copied, once for each branch of its first group (see _split).
+_COPY_BUDGET = 1_000
 # How many first characters outside ASCII one look-ahead tells apart (see _run).
 _BUCKET = 16
 # A match starts where a word starts: not after a letter, a mark, digit, apostrophe or hyphen
@@ -44,7 +46,9 @@ _NOT_BLANK = r"(?=\S)"
 _END = f"(?!{_WORDISH})"
 # From this length on, spans() searches with two more patterns, from the second such text on
 # (see Phrases._long_scanners).
-_LONG = 20_000
+LONG = 20_000
+# A pattern this long (in characters) is not compiled twice more for long texts.
+_LARGE = 150_000
 
 
 class Phrases:
@@ -125,11 +129,12 @@ class Phrases:
         match that starts after the last one kept ends is what ``finditer`` does.
         """
         scanners: tuple[re.Pattern[str], ...] | None
-        if len(text) >= _LONG:
+        if len(text) >= LONG:
             self._long_texts += 1
-        if self._long_texts > 1 and len(text) >= _LONG:
+        if self._long_texts > 1 and len(text) >= LONG and len(self.source) < _LARGE:
             # Compiled from the second long text on: a single long text is searched sooner
-            # with the scanner at hand than the two faster ones can be compiled.
+            # with the scanner at hand than the two faster ones can be compiled (and never for
+            # a large pattern, such as every phrase in every language, which takes seconds).
             scanners = self._long_scanners
         else:
             scanners = None if self._scanner is None else (self._scanner,)
@@ -295,10 +300,38 @@ def _split(alternative: str) -> list[tuple[Key, str]]:
         alternatives = branches(token[3:-1])
         if "" in alternatives and again:
             raise Unsupported(f"repeated group that may match nothing in {alternative!r}")
-        pairs = [pair for b in alternatives for pair in _split(b + again + rest)]
+        follow = again + rest
+        if len(alternatives) * len(follow) > _COPY_BUDGET:
+            pairs = _split_by_first_character(alternatives, follow)
+        else:
+            pairs = [pair for b in alternatives for pair in _split(b + follow)]
+    elif len(keys) > 1 and len(keys) * len(again + rest) > _COPY_BUDGET:
+        pairs = [(token, again + rest)]  # "\\d" as one class: ten copies would be too many
     else:
         pairs = [(key, again + rest) for key in keys]
     return pairs + (_split(rest) if low == 0 else [])
+
+
+def _split_by_first_character(alternatives: list[str], follow: str) -> list[tuple[Key, str]]:
+    """The pairs of ``(?:a|b|...)follow``, with ``follow`` written once per first character.
+
+    Written once per branch, a long phrase in another language ("(?:j'aimerais|je voudrais|
+    ...) (?:prendre|boire) un café ...") grows to tens of kilobytes, which the engine then
+    takes seconds to compile. Branches with the same first character share one group:
+    ``j(?:'aimerais|e voudrais)follow``. Groups are disjoint by their first character, and
+    within one the branches keep their order, so the matches and the preferences stay the same.
+    Only when the first characters of the branches are disjoint (a class such as ``\\d`` may be
+    one of them); otherwise, one pair per branch.
+    """
+    grouped: dict[Key, list[str]] = {}
+    for branch in alternatives:
+        for key, tail in _split(branch):
+            if key is None or key == "" or (
+                key not in grouped and any(_overlap(key, other) for other in grouped)
+            ):
+                return [pair for b in alternatives for pair in _split(b + follow)]
+            grouped.setdefault(key, []).append(tail)
+    return [(key, f"(?:{'|'.join(tails)}){follow}") for key, tails in grouped.items()]
 
 
 def _bounds(q: re.Match[str]) -> tuple[int, int | None]:

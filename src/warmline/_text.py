@@ -80,9 +80,9 @@ def _combining_marks() -> str:
 
 
 MARKS = _combining_marks()
-# A letter, or a mark that belongs to the letter before it.
-LETTER = f"(?:[^\\W\\d_]|[{MARKS}])"
-WORD = re.compile(f"{LETTER}+(?:['’]{LETTER}+)*|\\d+")
+# Letters, with the marks that belong to them (letters and marks are disjoint: one way to match).
+_LETTERS = f"[^\\W\\d_]+(?:[{MARKS}]+[^\\W\\d_]*)*"
+WORD = re.compile(f"{_LETTERS}(?:['’]{_LETTERS})*|\\d+")
 
 
 @dataclass(frozen=True, slots=True)
