@@ -639,3 +639,27 @@ def test_two_letters_do_not_make_a_line_another_language() -> None:
 def test_cold_requests_for_time_name_no_topic(text: str, bare: bool) -> None:
     report = analyze(text)
     assert (report.bare_ping, report.ask) == (bare, "transactional")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hey Ama! Big fan of your journey from teacher to Staff PM at Shopify. Would be amazing to "
+        "connect and chat sometime!",
+        "Hi Noor, you seem to know everyone in edtech. Could we hop on a call sometime?",
+        "Hi Lars, I've seen that you're Head of Sales at Klarna. Would you have some time to talk?",
+        "Hi Ben, you are one of the top voices in fintech on LinkedIn. It would mean a lot if you "
+        "could spare me 15 minutes.",
+        "Hello Ms. Roy, I attended your keynote at Web Summit and I found it very inspiring. May I "
+        "request a short meeting to get your advice?",
+    ],
+)
+def test_more_calls_asked_for_on_who_is_who(text: str) -> None:
+    report = analyze(text)
+    assert (report.bare_ping, report.ask) == (True, "transactional")
+
+
+def test_finding_a_talk_inspiring_is_no_engagement_but_finding_a_bug_is() -> None:
+    spans = explain("we found your retry patch cut our p99 by half")["signals"]
+    assert "engagement" in spans
+    assert "engagement" not in explain("I found it very inspiring.")["signals"]
