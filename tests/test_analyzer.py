@@ -663,3 +663,30 @@ def test_finding_a_talk_inspiring_is_no_engagement_but_finding_a_bug_is() -> Non
     spans = explain("we found your retry patch cut our p99 by half")["signals"]
     assert "engagement" in spans
     assert "engagement" not in explain("I found it very inspiring.")["signals"]
+
+
+@pytest.mark.parametrize(
+    ("text", "ask"),
+    [
+        ("Hi Ms. Bose, as one of the few women CTOs in the industry, you are a true role model. "
+         "Would you be willing to meet with me for a short conversation?", "transactional"),
+        ("Hey Omar! You've got such a cool job at Riot 🎮 Would love to chat sometime if you're "
+         "free!", "transactional"),
+        ("Dear Mr. Park, I was given your name by Ms. Lee, who speaks very highly of you. I would "
+         "be grateful for the opportunity to meet for coffee.", "transactional"),
+        ("Hi Ana, Tom Diaz mentioned you two worked together at PwC. I'd really value 20 minutes "
+         "of your time whenever works for you.", "transactional"),
+        ("Hey folks, long-time lurker, finally made an account! 👋", "none"),
+        ("Dear Ms. Vogel,\n\nI would like to kindly remind you about my previous email.\n\nKind "
+         "regards,\nAyla", "none"),
+        ("Hi Dev,\n\nWanted to reconnect! How have things been since you left the agency?", "none"),
+        ("Saw something that reminded me of you 😄", "none"),
+    ],
+)
+def test_bare_pings_of_the_first_set_s_kinds(text: str, ask: str) -> None:
+    report = analyze(text)
+    assert (report.bare_ping, report.ask) == (True, ask)
+
+
+def test_something_named_that_reminded_me_of_you_is_content() -> None:
+    assert analyze("Saw a kiln for sale in Leeds that reminded me of you!").bare_ping is False

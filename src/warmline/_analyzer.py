@@ -194,7 +194,7 @@ _TOPIC_MARKER = re.compile(
 )
 # A mention or a wave on its own asks for attention as much as a greeting does.
 _ATTENTION = re.compile(
-    r"<@[^>\s]+>|(?<![\w@])@[\w.\-]+|:(?:wave|hand|raised_hand|wave::skin-tone-\d):"
+    r"<@[^>\s]+>|(?<![\w@])@[\w.\-]+|:(?:wave|hand|raised_hand|eyes|bell|point_up|wave::skin-tone-\d):"
 )
 
 
