@@ -690,3 +690,23 @@ def test_bare_pings_of_the_first_set_s_kinds(text: str, ask: str) -> None:
 
 def test_something_named_that_reminded_me_of_you_is_content() -> None:
     assert analyze("Saw a kiln for sale in Leeds that reminded me of you!").bare_ping is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi Dana, hope you're doing well! It's been a while since the Lisbon meetup. Would love "
+        "to catch up sometime.",
+        "Hi Sam,\n\nIt feels like ages since the Porto offsite! I hope the move went smoothly.\n\n"
+        "Love,\nDeb",
+        "Hi Patrice, I hope the quarter-end rush has calmed down a bit. I know how busy this time "
+        "of year is. Whenever you have a moment, I would be grateful for a reply.",
+    ],
+)
+def test_long_catch_ups_with_nothing_asked(text: str) -> None:
+    assert analyze(text).bare_ping is True
+
+
+def test_it_has_been_a_while_since_with_news_is_content() -> None:
+    text = "It's been a while since the Lisbon meetup. We shipped the kiln controller last week!"
+    assert analyze(text).bare_ping is False
