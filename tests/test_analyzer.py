@@ -710,3 +710,25 @@ def test_long_catch_ups_with_nothing_asked(text: str) -> None:
 def test_it_has_been_a_while_since_with_news_is_content() -> None:
     text = "It's been a while since the Lisbon meetup. We shipped the kiln controller last week!"
     assert analyze(text).bare_ping is False
+
+
+@pytest.mark.parametrize(
+    ("text", "ask"),
+    [
+        ("Hi Wei, Jason Park suggested I reach out to you. Are you open to a quick chat next week?",
+         "transactional"),
+        ("hey <@U07QWE123> saw in #intros that you're a staff eng at Stripe, could I grab 20 min "
+         "of your time sometime?", "transactional"),
+        ("Hi Anton, my cousin Yara mentioned you're at Goldman. Would you be up for a chat when "
+         "you're free?", "transactional"),
+        ("Hi Pat, we crossed paths at Web Summit last week. You seem super well connected, would "
+         "love to chat sometime!", "transactional"),
+        ("Hi, it's your landlord Malcolm. Please call me when convenient.", "none"),
+        ("Dear Mr. Osei, I am writing to follow up on my email of 3 March, to which I have not yet "
+         "received a reply.", "none"),
+        ("Hi Aurelie, great chatting at the Paris Product Summit! Let's keep in touch 🙂", "none"),
+    ],
+)
+def test_bare_pings_of_the_first_set_s_kinds_more(text: str, ask: str) -> None:
+    report = analyze(text)
+    assert (report.bare_ping, report.ask) == (True, ask)
