@@ -732,3 +732,30 @@ def test_it_has_been_a_while_since_with_news_is_content() -> None:
 def test_bare_pings_of_the_first_set_s_kinds_more(text: str, ask: str) -> None:
     report = analyze(text)
     assert (report.bare_ping, report.ask) == (True, ask)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi Pia 👋 Senior Staff at Atlassian is a huge achievement! Would love to hop on a call "
+        "and learn from you.",
+        "Hi Chloe,\n\nYou're a well-known UX researcher with a big following. Would you be up for "
+        "a chat sometime?",
+        "Hi Noah, I saw you spoke at the AI Summit. Would you be open to a brief chat?",
+    ],
+)
+def test_who_is_who_in_names_and_standing_is_no_topic_for_a_call(text: str) -> None:
+    report = analyze(text)
+    assert (report.bare_ping, report.ask) == (True, "transactional")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi Lena, I saw your migration guide for Postgres partitions. Could we hop on a call?",
+        "Hi Carmen,\n\nCould we set up a call next week?\n\nThanks,\nDmitri",
+    ],
+)
+def test_a_topic_in_lower_case_words_or_no_statement_at_all(text: str) -> None:
+    report = analyze(text)
+    assert report.ask != "transactional"

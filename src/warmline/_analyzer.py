@@ -377,6 +377,9 @@ class _Facts:
         self.sentences = prepared.sentences()
         self.sentence_starts = [start for start, _ in self.sentences]
         self.spans = _Spans(prepared.folded)
+        # Whether a sentence says only who is who, in a message that asks only for time (set
+        # by _introduces_a_chat): a reason for a favor as generic as a title.
+        self.who_is_who = False
         self.residue = self._residue()
         self._drop_overlapping("career_favor", "specific_work")
         self._drop_overlapping("sizable_favor", "specific_work")
@@ -726,6 +729,29 @@ class _Facts:
             # no topic either.
             topic = [w for w in self._topic_words(start, end) if not _CHAT_HOPES.fullmatch(w)]
             return len(topic) < 2
+        if (
+            judged[start:end].rstrip().endswith("?")
+            or _overlapping(span, self.spans["request_cue"])
+            or not (self.spans.found("call_request") or self.spans.found("pick_brain"))
+            or not judged[start:end].isascii()
+        ):
+            return False
+        # A statement of who is who, in other words: "Senior Staff at Google is a huge
+        # achievement!", "Tom Reyes mentioned you two worked together at Deloitte". Names of
+        # people, firms, schools and titles are written with capitals; what is left, once words
+        # about someone's standing are taken out too, names no topic.
+        first = WORD.search(judged, begin, end)
+        standing = _data.word_lists()["standing"]
+        words = self._topic_words(start, end)
+        rest = [
+            w for w in words
+            if (w[:1].islower() or (first is not None and w == first.group()))
+            and _key(w) not in standing and not _CHAT_HOPES.fullmatch(w)
+        ]
+        if len(rest) < 2:
+            # Names and standing said something of who someone is (not a bare "Hi Carmen,").
+            self.who_is_who = self.who_is_who or len(words) - len(rest) >= 2
+            return True
         return False
 
     def _real_questions(self) -> list[Span]:
@@ -764,7 +790,7 @@ class _Facts:
             return True
         # A chat asked for on the strength of who is who (title, school, praise, being new to
         # the field) serves the sender: nothing of the recipient's is engaged with.
-        generic_reason = any(
+        generic_reason = self.who_is_who or any(
             self.spans.found(n) for n in ("generic_praise", "credential_reason", "seeker")
         ) or any(
             # Who the sender is counts, but not a neighbour's "it's Joan from church".
