@@ -759,3 +759,25 @@ def test_who_is_who_in_names_and_standing_is_no_topic_for_a_call(text: str) -> N
 def test_a_topic_in_lower_case_words_or_no_statement_at_all(text: str) -> None:
     report = analyze(text)
     assert report.ask != "transactional"
+
+
+def test_a_concrete_favor_in_a_message_that_asks_for_time_is_its_topic() -> None:
+    text = ("Can any senior devs here who work at FAANG DM me? I need someone to look over my "
+            "resume and refer me. Will be quick!")
+    report = analyze(text)
+    assert (report.bare_ping, report.ask) == (False, "transactional")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ur the top contributor in this server, mind if i pick ur brain sometime?",
+        "Hi Dana! Heard you just got promoted to principal, congrats 🎉 can I get on your calendar "
+        "for some mentoring time?",
+        "Hi Kate, everyone I talk to says you're the person to know in Nordic design. Would you be "
+        "up for a quick virtual coffee?",
+    ],
+)
+def test_standing_said_in_other_words(text: str) -> None:
+    report = analyze(text)
+    assert (report.bare_ping, report.ask) == (True, "transactional")

@@ -707,9 +707,14 @@ class _Facts:
         lead growth at Revolut": who is who, and the request for time itself, say nothing about
         what the chat would be about, unless a topic is attached ("to go over the invoice").
         """
-        if _STRICT_TOPIC.search(self.residue, start, end):
-            return False
         span = (start, end)
+        if _STRICT_TOPIC.search(self.residue, start, end) or any(
+            _overlapping(span, self.spans[name])
+            for name in ("career_favor", "sizable_favor")
+            if not all(_VAGUE_FAVOR.search(self.prepared.judged, s, e)
+                       for s, e in _overlapping(span, self.spans[name]))
+        ):
+            return False  # a topic, or a concrete favor ("look over my resume and refer me")
         if any(
             _overlapping(span, self.spans[name])
             for name in ("small_talk", "credential_reason", "generic_praise", "seeker")
