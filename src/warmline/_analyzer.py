@@ -94,18 +94,17 @@ _CREDENTIALS = re.compile(
     r"returned|admired|followed|fan|admirer)\b",
     re.IGNORECASE,
 )
+# What a sender hopes to get from a chat that names no topic, as words: "a mentoring call",
+# "hear about your career journey".
+_HOPES = (
+    r"advice|guid(?:e|ance)|tips|pointers|mentor\w*|brain|journey|career|path|learn\w*|"
+    r"experiences?|insights?|perspectives?|wisdom|story|stories|chat|call|coffee|time"
+)
+_CHAT_HOPES = re.compile(_HOPES, re.IGNORECASE)
 # Favors that name no topic of their own: "for some advice", "pick your brain", "your journey".
 _VAGUE_FAVOR = re.compile(
-    r"advice|guid(?:e|ance)|tips|pointers|mentor|brain|journey|career|path|learn|experience|time|"
-    r"chat|informational|call|coffee|connect(?!(?:ing|ed|s)? (?:us|me)\b)|network|insight|"
-    r"perspective|wisdom|leads|opportunit|break|grow|consult",
-    re.IGNORECASE,
-)
-# What a sender hopes to get from a chat that names no topic: "a mentoring call", "hear about
-# your career journey".
-_CHAT_HOPES = re.compile(
-    r"advice|guidance|tips|pointers|mentor\w*|brain|journey|career|path|learn\w*|experiences?|"
-    r"insights?|perspectives?|wisdom|story|stories|chat|call|coffee|time",
+    _HOPES + r"|informational|connect(?!(?:ing|ed|s)? (?:us|me)\b)|network|leads|opportunit|"
+    r"break|grow|consult",
     re.IGNORECASE,
 )
 _LETTERS = re.compile(r"[^\W\d_]")
