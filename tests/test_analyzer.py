@@ -749,6 +749,16 @@ def test_who_is_who_in_names_and_standing_is_no_topic_for_a_call(text: str) -> N
     assert (report.bare_ping, report.ask) == (True, "transactional")
 
 
+def test_the_courtesy_of_a_cold_note_is_no_topic_for_a_call() -> None:
+    text = ("Dear Mr. Brandt,\n\nYour leadership at Siemens is deeply inspiring. I would greatly "
+            "appreciate the chance to speak with you for 15 minutes at your convenience.\n\n"
+            "Kind regards,\nMila")
+    assert (analyze(text).bare_ping, analyze(text).ask) == (True, "transactional")
+    with_topic = text.replace("to speak with you for 15 minutes",
+                              "of 15 minutes to go over the supplier audit findings")
+    assert analyze(with_topic).bare_ping is False
+
+
 @pytest.mark.parametrize(
     "text",
     [

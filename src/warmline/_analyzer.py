@@ -731,7 +731,11 @@ class _Facts:
             # "can you approve my PTO request when you get a sec?" carries its topic. What the
             # sender hopes to get ("a mentoring call", "hear about your career journey") is
             # no topic either.
-            topic = [w for w in self._topic_words(start, end) if not _CHAT_HOPES.fullmatch(w)]
+            lists = _data.word_lists()
+            topic = [
+                w for w in self._topic_words(start, end)
+                if not _CHAT_HOPES.fullmatch(w) and _key(w) not in lists["courtesy"]
+            ]
             return len(topic) < 2
         if (
             judged[start:end].rstrip().endswith("?")
@@ -746,15 +750,19 @@ class _Facts:
         # about someone's standing are taken out too, names no topic.
         first = WORD.search(judged, begin, end)
         standing = _data.word_lists()["standing"]
+        courtesy = _data.word_lists()["courtesy"]
         words = self._topic_words(start, end)
         rest = [
             w for w in words
             if (w[:1].islower() or (first is not None and w == first.group()))
-            and _key(w) not in standing and not _CHAT_HOPES.fullmatch(w)
+            and _key(w) not in standing and _key(w) not in courtesy
+            and not _CHAT_HOPES.fullmatch(w)
         ]
         if len(rest) < 2:
-            # Names and standing said something of who someone is (not a bare "Hi Carmen,").
-            self.who_is_who = self.who_is_who or len(words) - len(rest) >= 2
+            # Names and standing said something of who someone is (not a bare "Hi Carmen,");
+            # courtesy says nothing of anyone.
+            said = sum(_key(w) not in courtesy for w in words) - len(rest)
+            self.who_is_who = self.who_is_who or said >= 2
             return True
         return False
 

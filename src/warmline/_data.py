@@ -370,7 +370,8 @@ def word_lists() -> dict[str, Words]:
     data = read_yaml(path)
     if not isinstance(data, dict):
         raise DataFileError(path, "must be a mapping of list names to words")
-    check_keys(path, data, ("filler", "life", "work", "english", "self", "other", "standing"))
+    check_keys(path, data, ("filler", "life", "work", "english", "self", "other", "standing",
+                            "courtesy"))
     return {
         key: (Fillers if key == "filler" else Words)(
             expect(path, key, value, str, "a string of words").lower().split()
