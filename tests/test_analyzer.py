@@ -749,6 +749,38 @@ def test_who_is_who_in_names_and_standing_is_no_topic_for_a_call(text: str) -> N
     assert (report.bare_ping, report.ask) == (True, "transactional")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dear Dr. Okafor,\n\nI am a recent nursing graduate from the University of Ibadan. Your "
+        "accomplishments at UNICEF are a true inspiration to young nurses across West Africa. "
+        "Would you have half an hour for a video call in the next few weeks?\n\nKind regards,\nAda",
+        "Dear Mr. Brandt,\n\nProfessor Lutz, who supervised my thesis, told me you were one of "
+        "his best students and now run the battery lab at Varta. Would you have time for a short "
+        "call?",
+    ],
+)
+def test_who_is_who_in_any_words_is_no_topic_in_a_cold_note_asking_for_a_call(text: str) -> None:
+    assert analyze(text).bare_ping is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # What is at stake, said in a statement of the same cold note.
+        "Dear Dr. Okafor,\n\nI am a recent nursing graduate from the University of Ibadan. I am "
+        "weighing two job offers, one in a rural clinic and one in a city hospital. Would you have "
+        "half an hour for a video call in the next few weeks?\n\nKind regards,\nAda",
+        # Not a cold note: news that says why to call.
+        "call me when you can, the boiler is leaking into the flat below",
+        "Hi Marco, can you give me a call back? The dishwasher you fitted on Monday is tripping "
+        "the fuse.",
+    ],
+)
+def test_a_statement_with_something_at_stake_is_a_topic_for_a_call(text: str) -> None:
+    assert analyze(text).bare_ping is False
+
+
 def test_the_courtesy_of_a_cold_note_is_no_topic_for_a_call() -> None:
     text = ("Dear Mr. Brandt,\n\nYour leadership at Siemens is deeply inspiring. I would greatly "
             "appreciate the chance to speak with you for 15 minutes at your convenience.\n\n"

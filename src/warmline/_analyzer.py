@@ -187,6 +187,21 @@ _WHEN = re.compile(
     r"\b\d+ ?(?:min|mins|minutes|hours?|hrs?) (?:late|early|behind|ahead)\b",
     re.IGNORECASE,
 )
+# A statement that says what is at stake: a problem, a choice, a plan, work in progress ("I'm
+# weighing two offers", "we help DTC brands with email"). In a cold note that asks for time,
+# the other statements say who is who.
+_AT_STAKE = re.compile(
+    r"\b(?:stuck|struggl\w*|deciding|decide|decision|choos\w*|between|trying to|working on|"
+    r"building|planning|considering|question|problem|issue|figure out|not sure|wondering|"
+    r"unsure|torn|weighing|offers?|interview\w*|blocked|fail\w*|broke\w*|error|needs?|help)\b",
+    re.IGNORECASE,
+)
+# A greeting to someone by title: "Dear Dr. Okafor,", "Hello Professor Lin".
+_FORMAL_ADDRESS = re.compile(
+    r"\s*(?:dear|hi|hello|good (?:morning|afternoon|evening))?[\s,]*"
+    r"(?:professor|prof|dr|mrs|mr|ms|mx)\b",
+    re.IGNORECASE,
+)
 _TOPIC_MARKER = re.compile(
     r"(?<!['’])\b(?:about|regarding|re|on|(?:for|with) (?:the|my|our|this|that))\s+\w",
     re.IGNORECASE,
@@ -585,6 +600,15 @@ class _Facts:
                 return True  # asking a concrete favor ("a referral", "my 80-page thesis")
             if time_only and self._introduces_a_chat(start, end):
                 continue
+            if (
+                time_only and not asks and judged[start:end].isascii()
+                and (self.spans.found("call_request") or self.spans.found("pick_brain"))
+                and self._cold_note() and not self._states_a_topic(start, end)
+            ):
+                # "I am a recent nursing graduate from Ibadan. Your accomplishments at UNICEF
+                # are a true inspiration.": in a cold note that asks for a call, a statement
+                # that says nothing at stake is who is who, however it is worded.
+                continue
             topic = self._topic_words(start, end)
             if (
                 chatty and not asks and not self._carries_content(start, end)
@@ -695,6 +719,29 @@ class _Facts:
                 return False
         work = _data.word_lists()["work"]
         return not any(_key(w) in work for w in topic)
+
+    def _cold_note(self) -> bool:
+        """Does the message read as a note to someone the sender does not work with?
+
+        Credentials, praise, a self-introduction, a sign-off, a greeting by title, or a
+        statement of who is who; not "call me, the basement is flooding".
+        """
+        return (
+            self.who_is_who
+            or any(self.spans.found(n) for n in ("credential_reason", "generic_praise",
+                                                 "self_intro", "seeker", "sign_off"))
+            or bool(_FORMAL_ADDRESS.match(self.prepared.judged))
+        )
+
+    def _states_a_topic(self, start: int, end: int) -> bool:
+        """Does this statement name what a chat would be about, or carry content itself?"""
+        return bool(
+            _STRICT_TOPIC.search(self.residue, start, end)
+            or _TOPIC_MARKER.search(self.residue, start, end)
+            or _AT_STAKE.search(self.prepared.judged, start, end)
+            or _PLAN.search(self.prepared.judged, start, end)
+            or self._carries_content(start, end)
+        )
 
     def _carries_content(self, start: int, end: int) -> bool:
         return any(_overlapping((start, end), self.spans[name]) for name in _CONTENT)
