@@ -781,6 +781,35 @@ def test_a_statement_with_something_at_stake_is_a_topic_for_a_call(text: str) ->
     assert analyze(text).bare_ping is False
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # An emoji does not make an English sentence foreign.
+        "Hi Rosa! Your career path is goals 🙌 Quick call sometime?",
+        "Hey Devon, fellow Buckeye 🌰 Let's grab a virtual coffee so I can learn from you!",
+        # A talk named but not engaged with: how the sender knows of the recipient.
+        "Hey Marcus,\n\nI was at your talk at the Lisbon product meetup last week. You were "
+        "brilliant up there! I'm a founder myself and would love to grab 20 minutes with you."
+        "\n\nCheers,\nIvy",
+        # Half an hour asked for is time, and a title in the request is no topic.
+        "Hi Martin, I'm one of the new grads in the Oslo office. Could I steal half an hour of "
+        "your time sometime this week?",
+        "Hi Kenji! Staff engineer at Stripe, wow 🤯 would you be up for a virtual coffee?",
+        # A note that says who the recipient is reads as a cold note.
+        "Hi Andre, you're clearly a rockstar in climate tech. Could I steal 20 minutes for some "
+        "guidance?",
+    ],
+)
+def test_more_ways_of_saying_who_is_who_around_a_call(text: str) -> None:
+    assert analyze(text).bare_ping is True
+
+
+def test_being_free_is_not_who_someone_is() -> None:
+    text = ("Hi Leo, could you take a quick look at PR #2231 when you're free? it's 40 lines, the "
+            "retry logic in the uploader.")
+    assert analyze(text).bare_ping is False
+
+
 def test_the_courtesy_of_a_cold_note_is_no_topic_for_a_call() -> None:
     text = ("Dear Mr. Brandt,\n\nYour leadership at Siemens is deeply inspiring. I would greatly "
             "appreciate the chance to speak with you for 15 minutes at your convenience.\n\n"

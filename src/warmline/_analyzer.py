@@ -108,6 +108,7 @@ _VAGUE_FAVOR = re.compile(
     re.IGNORECASE,
 )
 _LETTERS = re.compile(r"[^\W\d_]")
+_NON_ASCII_LETTER = re.compile(r"[^\W\d_a-zA-Z]")
 # How many topic words, in the sentence naming something of the recipient's and the next,
 # make it described.
 _DETAIL = 7
@@ -196,6 +197,15 @@ _AT_STAKE = re.compile(
     r"unsure|torn|weighing|offers?|interview\w*|blocked|fail\w*|broke\w*|error|needs?|help)\b",
     re.IGNORECASE,
 )
+# A sentence about who the recipient is: "you're clearly a rockstar in fintech", "your career
+# is goals".
+_WHO_THEY_ARE = re.compile(
+    r"\b(?:you(?:'re|’re| are| were|'ve been|’ve been| have been)(?! (?:free|around|"
+    r"available|busy|back|online|up|there|ok|okay|able|in|off|out|still|not|right)\b)|"
+    r"your (?:career|profile|"
+    r"journey|path|background|experience|reputation|role|title|trajectory|resume|bio))\b",
+    re.IGNORECASE,
+)
 # A greeting to someone by title: "Dear Dr. Okafor,", "Hello Professor Lin".
 _FORMAL_ADDRESS = re.compile(
     r"\s*(?:dear|hi|hello|good (?:morning|afternoon|evening))?[\s,]*"
@@ -222,6 +232,12 @@ def _signature_line(line: str) -> bool:
         and not _POSTSCRIPT.match(line)
         and len(_LETTER_WORD.findall(line)) <= _SIGNATURE_WORDS
     )
+
+
+def _latin(text: str, start: int, end: int) -> bool:
+    """Are all the letters of text[start:end] ASCII (emoji and symbols aside)? The word lists
+    the analyzer counts with are English."""
+    return not _NON_ASCII_LETTER.search(text, start, end)
 
 
 def _key(word: str) -> str:
@@ -601,7 +617,7 @@ class _Facts:
             if time_only and self._introduces_a_chat(start, end):
                 continue
             if (
-                time_only and not asks and judged[start:end].isascii()
+                time_only and not asks and _latin(judged, start, end)
                 and (self.spans.found("call_request") or self.spans.found("pick_brain"))
                 and self._cold_note() and not self._states_a_topic(start, end)
             ):
@@ -731,6 +747,7 @@ class _Facts:
             or any(self.spans.found(n) for n in ("credential_reason", "generic_praise",
                                                  "self_intro", "seeker", "sign_off"))
             or bool(_FORMAL_ADDRESS.match(self.prepared.judged))
+            or bool(_WHO_THEY_ARE.search(self.prepared.judged))
         )
 
     def _states_a_topic(self, start: int, end: int) -> bool:
@@ -740,7 +757,10 @@ class _Facts:
             or _TOPIC_MARKER.search(self.residue, start, end)
             or _AT_STAKE.search(self.prepared.judged, start, end)
             or _PLAN.search(self.prepared.judged, start, end)
-            or self._carries_content(start, end)
+            # A talk or a post named but not engaged with ("I was at your panel at
+            # Collision") is who is who too: how the sender knows of the recipient.
+            or any(_overlapping((start, end), self.spans[name])
+                   for name in _CONTENT if name != "specific_work")
         )
 
     def _carries_content(self, start: int, end: int) -> bool:
@@ -782,13 +802,14 @@ class _Facts:
             topic = [
                 w for w in self._topic_words(start, end)
                 if not _CHAT_HOPES.fullmatch(w) and _key(w) not in lists["courtesy"]
+                and _key(w) not in lists["standing"]
             ]
             return len(topic) < 2
         if (
             judged[start:end].rstrip().endswith("?")
             or _overlapping(span, self.spans["request_cue"])
             or not (self.spans.found("call_request") or self.spans.found("pick_brain"))
-            or not judged[start:end].isascii()
+            or not _latin(judged, start, end)
         ):
             return False
         # A statement of who is who, in other words: "Senior Staff at Google is a huge
