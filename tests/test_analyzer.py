@@ -804,6 +804,33 @@ def test_more_ways_of_saying_who_is_who_around_a_call(text: str) -> None:
     assert analyze(text).bare_ping is True
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Asking for time in words no phrase knows, naming nothing else.
+        "Hi Bea, you've clearly gone far at Zalando. I'd appreciate any time you could spare to "
+        "chat.",
+        "Hello! Are you the right person to speak with?",
+        # Who the recipient is, said as what they run.
+        "Hi Tom, I know you run the whole data org. Could I get 30 minutes on your calendar for "
+        "some career advice?",
+    ],
+)
+def test_time_asked_for_in_new_words_is_still_no_topic(text: str) -> None:
+    assert analyze(text).bare_ping is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi Ruth, your posts are so inspiring! Would you be my mentor? We could meet once a month.",
+        "Did you get time to look at the PR?",
+    ],
+)
+def test_mentoring_or_a_task_is_more_than_time(text: str) -> None:
+    assert analyze(text).bare_ping is False
+
+
 def test_being_free_is_not_who_someone_is() -> None:
     text = ("Hi Leo, could you take a quick look at PR #2231 when you're free? it's 40 lines, the "
             "retry logic in the uploader.")

@@ -202,10 +202,19 @@ _AT_STAKE = re.compile(
 _WHO_THEY_ARE = re.compile(
     r"\b(?:you(?:'re|’re| are| were|'ve been|’ve been| have been)(?! (?:free|around|"
     r"available|busy|back|online|up|there|ok|okay|able|in|off|out|still|not|right)\b)|"
-    r"your (?:career|profile|"
-    r"journey|path|background|experience|reputation|role|title|trajectory|resume|bio))\b",
+    r"your (?:career|profile|journey|path|background|experience|reputation|role|title|"
+    r"trajectory|resume|bio)|you (?:seem|run|lead|work at|head|built|know everyone)|"
+    r"we (?:were )?both|we met|we sat|we connected|great (?:connecting|meeting)|mutual|fellow)\b",
     re.IGNORECASE,
 )
+# Words of meeting someone: a sentence that asks for one of these and names nothing else asks
+# for time.
+_MEETING = re.compile(
+    r"\b(?:calls?|chats?|coffee|zoom|1:1|one-on-one|meet|meeting|meetup|time|minutes?|mins?|"
+    r"moment|hour|vc|voice|video|phone|catch(?: |-)?up|conversation|talk|speak)\b",
+    re.IGNORECASE,
+)
+_MENTOR = re.compile(r"\bmentor", re.IGNORECASE)
 # A greeting to someone by title: "Dear Dr. Okafor,", "Hello Professor Lin".
 _FORMAL_ADDRESS = re.compile(
     r"\s*(?:dear|hi|hello|good (?:morning|afternoon|evening))?[\s,]*"
@@ -411,6 +420,7 @@ class _Facts:
         # by _introduces_a_chat): a reason for a favor as generic as a title.
         self.who_is_who = False
         self.residue = self._residue()
+        self.spans["call_request"] = sorted(self.spans["call_request"] + self._time_requests())
         self._drop_overlapping("career_favor", "specific_work")
         self._drop_overlapping("sizable_favor", "specific_work")
         # A message that makes small talk (a pleasantry, a check-in): its sentences must carry
@@ -735,6 +745,34 @@ class _Facts:
                 return False
         work = _data.word_lists()["work"]
         return not any(_key(w) in work for w in topic)
+
+    def _time_requests(self) -> list[Span]:
+        """English sentences that ask for time and say nothing else, in words no phrase of
+        call_request knows: "Could I invite you to lunch to hear your perspective?", "could
+        you mentor me?"."""
+        judged = self.prepared.judged
+        lists = _data.word_lists()
+        found = []
+        for start, end in self.sentences:
+            if not (
+                (judged[start:end].rstrip().endswith("?")
+                 or _overlapping((start, end), self.spans["request_cue"]))
+                and _latin(judged, start, end)
+                and _MEETING.search(judged, start, end)
+                # Mentoring is a favor of its own ("would you be my mentor, with a monthly call?")
+                and not _MENTOR.search(judged, start, end)
+                and not _STRICT_TOPIC.search(self.residue, start, end)
+                and not any(_overlapping((start, end), self.spans[name])
+                            for name in ("call_request", "meta_ask", "presence"))
+            ):
+                continue
+            if not [
+                w for w in self._topic_words(start, end)
+                if not _CHAT_HOPES.fullmatch(w) and _key(w) not in lists["courtesy"]
+                and _key(w) not in lists["standing"] and not _MEETING.fullmatch(w)
+            ]:
+                found.append((start, end))
+        return found
 
     def _cold_note(self) -> bool:
         """Does the message read as a note to someone the sender does not work with?
