@@ -831,6 +831,39 @@ def test_mentoring_or_a_task_is_more_than_time(text: str) -> None:
     assert analyze(text).bare_ping is False
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A team someone is on, a forum, a server: where, not what about.
+        "Hi Carla, I'm an analyst on the risk team and I know you're the youngest MD in the bank. "
+        "Would you have time for a coffee at some point?",
+        "@mira you're clearly one of the most senior people on this server. could I DM you and "
+        "pick your brain sometime?",
+        # News of the sender in a cold note is who they are.
+        "Hi Claire, I just finished a 12-week UX course and I've been looking at profiles of "
+        "senior designers at top studios, which is how I found you. Could we have a quick call?",
+        # Where the sender hopes to go is who they are too.
+        "Hello Mr. Byrne,\n\nMy name is Tess and I'm a career changer coming from retail. I see "
+        "you've spent twenty years in logistics and now run your own brokerage. I would love to "
+        "buy you lunch and hear your story.\n\nThanks so much,\nTess",
+    ],
+)
+def test_where_someone_works_or_hopes_to_go_is_no_topic(text: str) -> None:
+    assert analyze(text).bare_ping is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Could we talk on the phone about the lease renewal?",
+        "Hi Claire, I just finished a 12-week UX course and I'm stuck choosing between two "
+        "portfolio projects. Could we have a quick call?",
+    ],
+)
+def test_what_is_at_stake_in_a_cold_note_is_its_topic(text: str) -> None:
+    assert analyze(text).bare_ping is False
+
+
 def test_being_free_is_not_who_someone_is() -> None:
     text = ("Hi Leo, could you take a quick look at PR #2231 when you're free? it's 40 lines, the "
             "retry logic in the uploader.")

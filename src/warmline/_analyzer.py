@@ -69,12 +69,19 @@ _ABOUT_SOMEONE = re.compile(
     r"currently|presently|with|since|after|during|given|considering|it|this|that|permit|allow)\b",
     re.IGNORECASE,
 )
+# Where people talk or meet, or a team someone is on: "on the phone", "on this forum", "I'm on
+# the finance team"; no topic.
+_NOT_A_CHANNEL = (
+    r"(?! (?:the |this |a |my |our |your |that )?(?:[\w-]+ )?(?:phone|call|zoom|teams?|video|line|"
+    r"forum|server|board|stage|site|platform|linkedin|slack|discord|here|rotation|programme|"
+    r"program|recommendation)\b)"
+)
 # A topic attached to a request: "advice on our fundraising strategy", "about the launch",
 # "to go over the invoice".
 _STRICT_TOPIC = re.compile(
     r"\b(?:about(?! (?:what you do|you\b|yourself|it\b|that\b|this\b|things\b|everything\b|"
     r"life\b|your (?:career|journey|work|experience|background|story|path|role)))|regarding|re:|"
-    r"on (?:our|my|the|how|why|what|whether|which|when)|"
+    r"on" + _NOT_A_CHANNEL + r" (?:our|my|the|how|why|what|whether|which|when)|"
     r"for (?:the|our|this|that|tonight'?s|today'?s|tomorrow'?s)|"
     r"to (?:discuss|go over|talk about|chat about|review|sort out|fix|finalise|finalize|plan|prep|"
     r"prepare|map out|talk through|think through|work through|brainstorm|walk through|look at|"
@@ -192,9 +199,14 @@ _WHEN = re.compile(
 # weighing two offers", "we help DTC brands with email"). In a cold note that asks for time,
 # the other statements say who is who.
 _AT_STAKE = re.compile(
-    r"\b(?:stuck|struggl\w*|deciding|decide|decision|choos\w*|between|trying to|working on|"
-    r"building|planning|considering|question|problem|issue|figure out|not sure|wondering|"
-    r"unsure|torn|weighing|offers?|interview\w*|blocked|fail\w*|broke\w*|error|needs?|help)\b",
+    r"\b(?:stuck|struggl\w*|deciding|decide|decision|choos\w*|working on|"
+    # ... but not where the sender hopes to go, which is who they are: "trying to break into
+    # fintech", "considering my options".
+    r"trying to(?! (?:break|get|grow|move|transition|pivot|find my way))|"
+    r"(?<!this )(?<!the )building(?! my network)|planning|considering(?! my options)|question|"
+    r"problem|issue|figure out|not sure|wondering|unsure|torn|weighing|"
+    r"(?:an?|two|three|job|the) offers?|interview\w*|blocked|fail\w*|broken?|error|"
+    r"needs?(?! your)|help)\b",
     re.IGNORECASE,
 )
 # A sentence about who the recipient is: "you're clearly a rockstar in fintech", "your career
@@ -222,7 +234,8 @@ _FORMAL_ADDRESS = re.compile(
     re.IGNORECASE,
 )
 _TOPIC_MARKER = re.compile(
-    r"(?<!['’])\b(?:about|regarding|re|on|(?:for|with) (?:the|my|our|this|that))\s+\w",
+    r"(?<!['’])\b(?:about|regarding|re|on" + _NOT_A_CHANNEL + r"|(?:for|with) (?:the|my|our|this|"
+    r"that))\s+\w",
     re.IGNORECASE,
 )
 # A mention or a wave on its own asks for attention as much as a greeting does.
@@ -796,9 +809,16 @@ class _Facts:
             or _AT_STAKE.search(self.prepared.judged, start, end)
             or _PLAN.search(self.prepared.judged, start, end)
             # A talk or a post named but not engaged with ("I was at your panel at
-            # Collision") is who is who too: how the sender knows of the recipient.
+            # Collision") is who is who too: how the sender knows of the recipient; and so is
+            # news of the sender ("I just finished a data course"), a reason to reach out, or
+            # a wish to set up time.
+            or any(
+                not _VAGUE_FAVOR.search(self.prepared.judged, s, e)
+                for name in ("career_favor", "sizable_favor")
+                for s, e in _overlapping((start, end), self.spans[name])
+            )
             or any(_overlapping((start, end), self.spans[name])
-                   for name in _CONTENT if name != "specific_work")
+                   for name in ("offer", "easy_decline"))
         )
 
     def _carries_content(self, start: int, end: int) -> bool:
@@ -812,6 +832,11 @@ class _Facts:
         what the chat would be about, unless a topic is attached ("to go over the invoice").
         """
         span = (start, end)
+        judged = self.prepared.judged
+        statement = not (judged[start:end].rstrip().endswith("?")
+                         or _overlapping(span, self.spans["request_cue"]))
+        if statement and _AT_STAKE.search(judged, start, end):
+            return False  # "I'm stuck choosing between two portfolio projects."
         if _STRICT_TOPIC.search(self.residue, start, end) or any(
             _overlapping(span, self.spans[name])
             for name in ("career_favor", "sizable_favor")
