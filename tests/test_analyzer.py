@@ -864,6 +864,34 @@ def test_what_is_at_stake_in_a_cold_note_is_its_topic(text: str) -> None:
     assert analyze(text).bare_ping is False
 
 
+@pytest.mark.parametrize(
+    ("text", "ask"),
+    [
+        # "At a time of your choosing" is courtesy, not a choice at stake.
+        ("Dear Mr. Hale,\n\nGiven your distinguished career in private equity, I would greatly "
+         "value a brief conversation at a time of your choosing.\n\nRespectfully,\nOwen", "none"),
+        # What a note is grateful for is no topic.
+        ("Dear Ms. Brandt,\n\nI am a second-year law student at Leiden. I would be incredibly "
+         "grateful for the chance to learn from your experience.\n\nKind regards,\nNoor",
+         "transactional"),
+        ("Dear Mr. Hale,\n\nThank you for the lovely conversation at the reception in Lyon. I "
+         "hope you had a safe journey home.\n\nBest regards,\nAnna", "none"),
+        # A question that only checks who someone is.
+        ("yo @moth you're a senior at Bungie right? can we hop in vc sometime, would love some "
+         "advice 🙏", "transactional"),
+        ("yo you're a mod AND a senior at Bungie?? legend. can i pick your brain sometime",
+         "transactional"),
+    ],
+)
+def test_courtesy_and_checking_who_someone_is_name_no_topic(text: str, ask: str) -> None:
+    report = analyze(text)
+    assert (report.bare_ping, report.ask) == (True, ask)
+
+
+def test_checking_where_someone_is_with_news_is_not_bare() -> None:
+    assert analyze("you're at the office now? the courier needs a signature").bare_ping is False
+
+
 def test_being_free_is_not_who_someone_is() -> None:
     text = ("Hi Leo, could you take a quick look at PR #2231 when you're free? it's 40 lines, the "
             "retry logic in the uploader.")

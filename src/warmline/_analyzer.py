@@ -76,13 +76,18 @@ _NOT_A_CHANNEL = (
     r"forum|server|board|stage|site|platform|linkedin|slack|discord|here|rotation|programme|"
     r"program|recommendation)\b)"
 )
+# What a note is grateful for is no topic: "for the chance to learn", "for the pleasant
+# conversation".
+_NO_COURTESY = (
+    r"(?! (?:chance|opportunity|privilege|hono(?:u)?r|possibility|pleasant|kind|lovely)\b)"
+)
 # A topic attached to a request: "advice on our fundraising strategy", "about the launch",
 # "to go over the invoice".
 _STRICT_TOPIC = re.compile(
     r"\b(?:about(?! (?:what you do|you\b|yourself|it\b|that\b|this\b|things\b|everything\b|"
     r"life\b|your (?:career|journey|work|experience|background|story|path|role)))|regarding|re:|"
     r"on" + _NOT_A_CHANNEL + r" (?:our|my|the|how|why|what|whether|which|when)|"
-    r"for (?:the|our|this|that|tonight'?s|today'?s|tomorrow'?s)|"
+    r"for (?:the|our|this|that|tonight'?s|today'?s|tomorrow'?s)" + _NO_COURTESY + "|"
     r"to (?:discuss|go over|talk about|chat about|review|sort out|fix|finalise|finalize|plan|prep|"
     r"prepare|map out|talk through|think through|work through|brainstorm|walk through|look at|"
     r"figure out|decide|agree on|catch up on|sync on|debug)|on \w+ing|"
@@ -199,7 +204,7 @@ _WHEN = re.compile(
 # weighing two offers", "we help DTC brands with email"). In a cold note that asks for time,
 # the other statements say who is who.
 _AT_STAKE = re.compile(
-    r"\b(?:stuck|struggl\w*|deciding|decide|decision|choos\w*|working on|"
+    r"\b(?:stuck|struggl\w*|deciding|decide|decision|(?<!your )choos\w*|working on|"
     # ... but not where the sender hopes to go, which is who they are: "trying to break into
     # fintech", "considering my options".
     r"trying to(?! (?:break|get|grow|move|transition|pivot|find my way))|"
@@ -227,6 +232,13 @@ _MEETING = re.compile(
     re.IGNORECASE,
 )
 _MENTOR = re.compile(r"\bmentor", re.IGNORECASE)
+# A question that checks who someone is: "you're a senior at Vercel right?", "you're at Tesla
+# now??".
+_CHECKS_WHO = re.compile(
+    r"(?:(?:hey|yo|so|wait|oh)\W+)?(?:you(?:'re|’re| are)|are you|aren't you) "
+    r"(?:a |an |the |at |now )[^?]*(?:right|now|too)?\s*[?!]+\s*$",
+    re.IGNORECASE,
+)
 # A greeting to someone by title: "Dear Dr. Okafor,", "Hello Professor Lin".
 _FORMAL_ADDRESS = re.compile(
     r"\s*(?:dear|hi|hello|good (?:morning|afternoon|evening))?[\s,]*"
@@ -235,7 +247,7 @@ _FORMAL_ADDRESS = re.compile(
 )
 _TOPIC_MARKER = re.compile(
     r"(?<!['’])\b(?:about|regarding|re|on" + _NOT_A_CHANNEL + r"|(?:for|with) (?:the|my|our|this|"
-    r"that))\s+\w",
+    r"that)" + _NO_COURTESY + r")\s+\w",
     re.IGNORECASE,
 )
 # A mention or a wave on its own asks for attention as much as a greeting does.
@@ -868,8 +880,11 @@ class _Facts:
                 and _key(w) not in lists["standing"]
             ]
             return len(topic) < 2
+        # "you're a senior at Vercel right?" asks nothing but whether the sender has who is who
+        # right.
+        checks_who = bool(_CHECKS_WHO.match(judged, begin, end))
         if (
-            judged[start:end].rstrip().endswith("?")
+            (judged[start:end].rstrip().endswith("?") and not checks_who)
             or _overlapping(span, self.spans["request_cue"])
             or not (self.spans.found("call_request") or self.spans.found("pick_brain"))
             or not _latin(judged, start, end)
