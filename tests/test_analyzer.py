@@ -892,6 +892,35 @@ def test_checking_where_someone_is_with_news_is_not_bare() -> None:
     assert analyze("you're at the office now? the courier needs a signature").bare_ping is False
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi Farah, Jonathan from Legal said you're the one who set up the whole audit team here. "
+        "Could I book 30 minutes with you sometime this month?",
+        # Where the sender hopes to go, said with words of asking.
+        "Hi Marguerite, I'm a second-year analyst at a regional bank and noticed you moved from "
+        "audit into product at Monzo. That's exactly the kind of path I'm hoping to follow. Would "
+        "you have 20 minutes for a quick call sometime?",
+        "Hi Professor Ito,\n\nI'm a first-year master's student and a huge admirer of your work. "
+        "I'd be thrilled to meet you during your office hours or at any time that suits you.\n\n"
+        "Sincerely,\nNkechi",
+        # A wish asks as much as a question.
+        "Dear Ms. Otieno,\n\nPlease allow me to introduce myself. My name is Grace and I recently "
+        "completed my master's in finance. I would consider it a privilege to meet with you "
+        "briefly, in person or virtually, at a time convenient for you.\n\nYours faithfully,\n"
+        "Grace",
+    ],
+)
+def test_time_wished_for_with_hopes_and_courtesy_is_still_bare(text: str) -> None:
+    assert analyze(text).bare_ping is True
+
+
+def test_a_move_from_one_field_to_another_is_a_topic() -> None:
+    text = ("Happy to buy you a coffee in exchange for some career tips! I'm trying to move from "
+            "teaching into data analysis.")
+    assert analyze(text).bare_ping is False
+
+
 def test_being_free_is_not_who_someone_is() -> None:
     text = ("Hi Leo, could you take a quick look at PR #2231 when you're free? it's 40 lines, the "
             "retry logic in the uploader.")

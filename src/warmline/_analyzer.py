@@ -208,6 +208,9 @@ _AT_STAKE = re.compile(
     # ... but not where the sender hopes to go, which is who they are: "trying to break into
     # fintech", "considering my options".
     r"trying to(?! (?:break|get|grow|move|transition|pivot|find my way))|"
+    # ... unless it says from where to where: "I'm trying to move from QA into SRE".
+    r"(?:trying|hoping|want|wanting|looking|planning) to (?:move|transition|switch|pivot) "
+    r"(?:from|out of)|"
     r"(?<!this )(?<!the )building(?! my network)|planning|considering(?! my options)|question|"
     r"problem|issue|figure out|not sure|wondering|unsure|torn|weighing|"
     r"(?:an?|two|three|job|the) offers?|interview\w*|blocked|fail\w*|broken?|error|"
@@ -227,7 +230,7 @@ _WHO_THEY_ARE = re.compile(
 # Words of meeting someone: a sentence that asks for one of these and names nothing else asks
 # for time.
 _MEETING = re.compile(
-    r"\b(?:calls?|chats?|coffee|zoom|1:1|one-on-one|meet|meeting|meetup|time|minutes?|mins?|"
+    r"\b(?:calls?|chats?|coffee|zoom|1:1|one-on-one|meet|meeting|meetup|time|minutes?|mins?|book|"
     r"moment|hour|vc|voice|video|phone|catch(?: |-)?up|conversation|talk|speak)\b",
     re.IGNORECASE,
 )
@@ -239,6 +242,15 @@ _CHECKS_WHO = re.compile(
     r"(?:a |an |the |at |now )[^?]*(?:right|now|too)?\s*[?!]+\s*$",
     re.IGNORECASE,
 )
+# A wish that asks as much as a question: "I would consider it a privilege to meet you".
+_WISH = re.compile(
+    r"\b(?:i'?d|i would|it would|would) (?:love|like|be (?:thrilled|delighted|grateful|"
+    r"hono(?:u)?red|glad|happy|a privilege)|consider it|welcome|appreciate|mean)\b",
+    re.IGNORECASE,
+)
+# Words of asking that may only say what the sender hopes for.
+_HOPING = re.compile(r"\b(?:hoping|trying|looking|seeking)\b", re.IGNORECASE)
+_SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself|u|ur|ya)\b", re.IGNORECASE)
 # A greeting to someone by title: "Dear Dr. Okafor,", "Hello Professor Lin".
 _FORMAL_ADDRESS = re.compile(
     r"\s*(?:dear|hi|hello|good (?:morning|afternoon|evening))?[\s,]*"
@@ -652,7 +664,7 @@ class _Facts:
             if time_only and self._introduces_a_chat(start, end):
                 continue
             if (
-                time_only and not asks and _latin(judged, start, end)
+                time_only and not self._asks_them(start, end) and _latin(judged, start, end)
                 and (self.spans.found("call_request") or self.spans.found("pick_brain"))
                 and self._cold_note() and not self._states_a_topic(start, end)
             ):
@@ -781,7 +793,8 @@ class _Facts:
         for start, end in self.sentences:
             if not (
                 (judged[start:end].rstrip().endswith("?")
-                 or _overlapping((start, end), self.spans["request_cue"]))
+                 or _overlapping((start, end), self.spans["request_cue"])
+                 or _WISH.search(judged, start, end))
                 and _latin(judged, start, end)
                 and _MEETING.search(judged, start, end)
                 # Mentoring is a favor of its own ("would you be my mentor, with a monthly call?")
@@ -798,6 +811,20 @@ class _Facts:
             ]:
                 found.append((start, end))
         return found
+
+    def _asks_them(self, start: int, end: int) -> bool:
+        """Does this sentence ask something of the reader? A question does; words of asking do
+        when the reader is in the sentence ("I was hoping to pick your brain"), not when only
+        the sender's hopes are ("the kind of path I'm hoping to follow")."""
+        judged = self.prepared.judged
+        if judged[start:end].rstrip().endswith("?") or _SECOND_PERSON.search(judged, start, end):
+            return judged[start:end].rstrip().endswith("?") or bool(
+                _overlapping((start, end), self.spans["request_cue"])
+            )
+        return any(
+            not _HOPING.search(judged, s, e)
+            for s, e in _overlapping((start, end), self.spans["request_cue"])
+        )
 
     def _cold_note(self) -> bool:
         """Does the message read as a note to someone the sender does not work with?
@@ -845,9 +872,7 @@ class _Facts:
         """
         span = (start, end)
         judged = self.prepared.judged
-        statement = not (judged[start:end].rstrip().endswith("?")
-                         or _overlapping(span, self.spans["request_cue"]))
-        if statement and _AT_STAKE.search(judged, start, end):
+        if not self._asks_them(start, end) and _AT_STAKE.search(judged, start, end):
             return False  # "I'm stuck choosing between two portfolio projects."
         if _STRICT_TOPIC.search(self.residue, start, end) or any(
             _overlapping(span, self.spans[name])
@@ -885,7 +910,7 @@ class _Facts:
         checks_who = bool(_CHECKS_WHO.match(judged, begin, end))
         if (
             (judged[start:end].rstrip().endswith("?") and not checks_who)
-            or _overlapping(span, self.spans["request_cue"])
+            or (self._asks_them(start, end) and not checks_who)
             or not (self.spans.found("call_request") or self.spans.found("pick_brain"))
             or not _latin(judged, start, end)
         ):
