@@ -921,6 +921,18 @@ def test_a_move_from_one_field_to_another_is_a_topic() -> None:
     assert analyze(text).bare_ping is False
 
 
+def test_names_in_a_request_for_time_say_who_is_who() -> None:
+    report = analyze("hey, saw you're a mod here and work at Bungie, could I DM you sometime for a "
+                     "chat?")
+    assert (report.bare_ping, report.ask) == (True, "transactional")
+
+
+def test_a_bio_is_not_work_of_theirs() -> None:
+    text = ("yo, saw in your bio you're a lead at Epic Games 👀 would you be down for a voice chat "
+            "sometime? would love to learn from you")
+    assert analyze(text).ask == "transactional"
+
+
 def test_being_free_is_not_who_someone_is() -> None:
     text = ("Hi Leo, could you take a quick look at PR #2231 when you're free? it's 40 lines, the "
             "retry logic in the uploader.")

@@ -804,10 +804,14 @@ class _Facts:
                             for name in ("call_request", "meta_ask", "presence"))
             ):
                 continue
+            first = WORD.search(judged, start, end)
             if not [
                 w for w in self._topic_words(start, end)
                 if not _CHAT_HOPES.fullmatch(w) and _key(w) not in lists["courtesy"]
                 and _key(w) not in lists["standing"] and not _MEETING.fullmatch(w)
+                # Names of people and firms say who is who: "saw you work at Riot, could I
+                # DM you for a chat?"
+                and (w[:1].islower() or (first is not None and w == first.group()))
             ]:
                 found.append((start, end))
         return found
