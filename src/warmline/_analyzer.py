@@ -13,6 +13,7 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
+from functools import cached_property
 from typing import Any
 
 from . import _data, _phrases
@@ -484,6 +485,7 @@ class _Facts:
         # Whether a sentence says only who is who, in a message that asks only for time (set
         # by _introduces_a_chat): a reason for a favor as generic as a title.
         self.who_is_who = False
+        self._asks: dict[int, bool] = {}  # by sentence start (see _asks_them)
         self.residue = self._residue()
         self.spans.add("call_request", self._time_requests())
         self._drop_overlapping("career_favor", "specific_work")
@@ -859,15 +861,19 @@ class _Facts:
         """Does this sentence ask something of the reader? A question does; words of asking do
         when the reader is in the sentence ("I was hoping to pick your brain"), not when only
         the sender's hopes are ("the kind of path I'm hoping to follow")."""
+        known = self._asks.get(start)
+        if known is not None:
+            return known
         judged = self.prepared.judged
-        if judged[start:end].rstrip().endswith("?") or _SECOND_PERSON.search(judged, start, end):
-            return judged[start:end].rstrip().endswith("?") or bool(
-                _overlapping((start, end), self.spans["request_cue"])
-            )
-        return any(
-            not _HOPING.search(judged, s, e)
-            for s, e in _overlapping((start, end), self.spans["request_cue"])
-        )
+        cues = _overlapping((start, end), self.spans["request_cue"])
+        if judged[start:end].rstrip().endswith("?"):
+            asks = True
+        elif _SECOND_PERSON.search(judged, start, end):
+            asks = bool(cues)
+        else:
+            asks = any(not _HOPING.search(judged, s, e) for s, e in cues)
+        self._asks[start] = asks
+        return asks
 
     def _cold_note(self) -> bool:
         """Does the message read as a note to someone the sender does not work with?
@@ -875,10 +881,14 @@ class _Facts:
         Credentials, praise, a self-introduction, a sign-off, a greeting by title, or a
         statement of who is who; not "call me, the basement is flooding".
         """
+        return self.who_is_who or self._reads_cold
+
+    @cached_property
+    def _reads_cold(self) -> bool:
+        # Once per message: the whole text is searched.
         return (
-            self.who_is_who
-            or any(self.spans.found(n) for n in ("credential_reason", "generic_praise",
-                                                 "self_intro", "seeker", "sign_off"))
+            any(self.spans.found(n) for n in ("credential_reason", "generic_praise",
+                                              "self_intro", "seeker", "sign_off"))
             or bool(_FORMAL_ADDRESS.match(self.prepared.judged))
             or bool(_WHO_THEY_ARE.search(self.prepared.judged))
         )
@@ -915,7 +925,8 @@ class _Facts:
         """
         span = (start, end)
         judged = self.prepared.judged
-        if not self._asks_them(start, end) and _AT_STAKE.search(judged, start, end):
+        asks = self._asks_them(start, end)
+        if not asks and _AT_STAKE.search(judged, start, end):
             return False  # "I'm stuck choosing between two portfolio projects."
         if _STRICT_TOPIC.search(self.residue, start, end) or any(
             _overlapping(span, self.spans[name])
@@ -929,7 +940,6 @@ class _Facts:
             for name in ("small_talk", "credential_reason", "generic_praise", "seeker")
         ):
             return True
-        judged = self.prepared.judged
         # Where the sentence starts once the greeting and the name are blanked ("Hi Dr.
         # Alvarez, I am a marketing professional with 8+ years...").
         begin = start + len(self.residue[start:end]) - len(self.residue[start:end].lstrip(" \t,"))
@@ -952,8 +962,7 @@ class _Facts:
         # right.
         checks_who = bool(_CHECKS_WHO.match(judged, begin, end))
         if (
-            (judged[start:end].rstrip().endswith("?") and not checks_who)
-            or (self._asks_them(start, end) and not checks_who)
+            (asks and not checks_who)
             or not (self.spans.found("call_request") or self.spans.found("pick_brain"))
             or not _latin(judged, start, end)
         ):
