@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from warmline import DataFileError, analyze
 from warmline._analyzer import explain
@@ -749,204 +750,26 @@ def test_who_is_who_in_names_and_standing_is_no_topic_for_a_call(text: str) -> N
     assert (report.bare_ping, report.ask) == (True, "transactional")
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Dear Dr. Okafor,\n\nI am a recent nursing graduate from the University of Ibadan. Your "
-        "accomplishments at UNICEF are a true inspiration to young nurses across West Africa. "
-        "Would you have half an hour for a video call in the next few weeks?\n\nKind regards,\nAda",
-        "Dear Mr. Brandt,\n\nProfessor Lutz, who supervised my thesis, told me you were one of "
-        "his best students and now run the battery lab at Varta. Would you have time for a short "
-        "call?",
-    ],
-)
-def test_who_is_who_in_any_words_is_no_topic_in_a_cold_note_asking_for_a_call(text: str) -> None:
-    assert analyze(text).bare_ping is True
+COLD_NOTES = Path(__file__).parent / "data" / "cold-notes.yaml"
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        # What is at stake, said in a statement of the same cold note.
-        "Dear Dr. Okafor,\n\nI am a recent nursing graduate from the University of Ibadan. I am "
-        "weighing two job offers, one in a rural clinic and one in a city hospital. Would you have "
-        "half an hour for a video call in the next few weeks?\n\nKind regards,\nAda",
-        # Not a cold note: news that says why to call.
-        "call me when you can, the boiler is leaking into the flat below",
-        "Hi Marco, can you give me a call back? The dishwasher you fitted on Monday is tripping "
-        "the fuse.",
-    ],
-)
-def test_a_statement_with_something_at_stake_is_a_topic_for_a_call(text: str) -> None:
-    assert analyze(text).bare_ping is False
+def _cold_notes() -> list[dict[str, object]]:
+    cases = yaml.safe_load(COLD_NOTES.read_text(encoding="utf-8"))
+    assert isinstance(cases, list) and cases
+    return cases
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        # An emoji does not make an English sentence foreign.
-        "Hi Rosa! Your career path is goals 🙌 Quick call sometime?",
-        "Hey Devon, fellow Buckeye 🌰 Let's grab a virtual coffee so I can learn from you!",
-        # A talk named but not engaged with: how the sender knows of the recipient.
-        "Hey Marcus,\n\nI was at your talk at the Lisbon product meetup last week. You were "
-        "brilliant up there! I'm a founder myself and would love to grab 20 minutes with you."
-        "\n\nCheers,\nIvy",
-        # Half an hour asked for is time, and a title in the request is no topic.
-        "Hi Martin, I'm one of the new grads in the Oslo office. Could I steal half an hour of "
-        "your time sometime this week?",
-        "Hi Kenji! Staff engineer at Stripe, wow 🤯 would you be up for a virtual coffee?",
-        # A note that says who the recipient is reads as a cold note.
-        "Hi Andre, you're clearly a rockstar in climate tech. Could I steal 20 minutes for some "
-        "guidance?",
-    ],
-)
-def test_more_ways_of_saying_who_is_who_around_a_call(text: str) -> None:
-    assert analyze(text).bare_ping is True
+@pytest.mark.parametrize("case", _cold_notes(), ids=lambda case: str(case["why"]))
+def test_cold_notes_asking_for_time(case: dict[str, object]) -> None:
+    """Who is who around a request for time names no topic; something at stake does (the cases
+    are in tests/data/cold-notes.yaml)."""
+    assert "bare_ping" in case or "ask" in case, case
+    report = analyze(str(case["text"]))
+    if "bare_ping" in case:
+        assert report.bare_ping is case["bare_ping"]
+    if "ask" in case:
+        assert report.ask == case["ask"]
 
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        # Asking for time in words no phrase knows, naming nothing else.
-        "Hi Bea, you've clearly gone far at Zalando. I'd appreciate any time you could spare to "
-        "chat.",
-        "Hello! Are you the right person to speak with?",
-        # Who the recipient is, said as what they run.
-        "Hi Tom, I know you run the whole data org. Could I get 30 minutes on your calendar for "
-        "some career advice?",
-    ],
-)
-def test_time_asked_for_in_new_words_is_still_no_topic(text: str) -> None:
-    assert analyze(text).bare_ping is True
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Hi Ruth, your posts are so inspiring! Would you be my mentor? We could meet once a month.",
-        "Did you get time to look at the PR?",
-    ],
-)
-def test_mentoring_or_a_task_is_more_than_time(text: str) -> None:
-    assert analyze(text).bare_ping is False
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        # A team someone is on, a forum, a server: where, not what about.
-        "Hi Carla, I'm an analyst on the risk team and I know you're the youngest MD in the bank. "
-        "Would you have time for a coffee at some point?",
-        "@mira you're clearly one of the most senior people on this server. could I DM you and "
-        "pick your brain sometime?",
-        # News of the sender in a cold note is who they are.
-        "Hi Claire, I just finished a 12-week UX course and I've been looking at profiles of "
-        "senior designers at top studios, which is how I found you. Could we have a quick call?",
-        # Where the sender hopes to go is who they are too.
-        "Hello Mr. Byrne,\n\nMy name is Tess and I'm a career changer coming from retail. I see "
-        "you've spent twenty years in logistics and now run your own brokerage. I would love to "
-        "buy you lunch and hear your story.\n\nThanks so much,\nTess",
-    ],
-)
-def test_where_someone_works_or_hopes_to_go_is_no_topic(text: str) -> None:
-    assert analyze(text).bare_ping is True
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Could we talk on the phone about the lease renewal?",
-        "Hi Claire, I just finished a 12-week UX course and I'm stuck choosing between two "
-        "portfolio projects. Could we have a quick call?",
-    ],
-)
-def test_what_is_at_stake_in_a_cold_note_is_its_topic(text: str) -> None:
-    assert analyze(text).bare_ping is False
-
-
-@pytest.mark.parametrize(
-    ("text", "ask"),
-    [
-        # "At a time of your choosing" is courtesy, not a choice at stake.
-        ("Dear Mr. Hale,\n\nGiven your distinguished career in private equity, I would greatly "
-         "value a brief conversation at a time of your choosing.\n\nRespectfully,\nOwen", "none"),
-        # What a note is grateful for is no topic.
-        ("Dear Ms. Brandt,\n\nI am a second-year law student at Leiden. I would be incredibly "
-         "grateful for the chance to learn from your experience.\n\nKind regards,\nNoor",
-         "transactional"),
-        ("Dear Mr. Hale,\n\nThank you for the lovely conversation at the reception in Lyon. I "
-         "hope you had a safe journey home.\n\nBest regards,\nAnna", "none"),
-        # A question that only checks who someone is.
-        ("yo @moth you're a senior at Bungie right? can we hop in vc sometime, would love some "
-         "advice 🙏", "transactional"),
-        ("yo you're a mod AND a senior at Bungie?? legend. can i pick your brain sometime",
-         "transactional"),
-    ],
-)
-def test_courtesy_and_checking_who_someone_is_name_no_topic(text: str, ask: str) -> None:
-    report = analyze(text)
-    assert (report.bare_ping, report.ask) == (True, ask)
-
-
-def test_checking_where_someone_is_with_news_is_not_bare() -> None:
-    assert analyze("you're at the office now? the courier needs a signature").bare_ping is False
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Hi Farah, Jonathan from Legal said you're the one who set up the whole audit team here. "
-        "Could I book 30 minutes with you sometime this month?",
-        # Where the sender hopes to go, said with words of asking.
-        "Hi Marguerite, I'm a second-year analyst at a regional bank and noticed you moved from "
-        "audit into product at Monzo. That's exactly the kind of path I'm hoping to follow. Would "
-        "you have 20 minutes for a quick call sometime?",
-        "Hi Professor Ito,\n\nI'm a first-year master's student and a huge admirer of your work. "
-        "I'd be thrilled to meet you during your office hours or at any time that suits you.\n\n"
-        "Sincerely,\nNkechi",
-        # A wish asks as much as a question.
-        "Dear Ms. Otieno,\n\nPlease allow me to introduce myself. My name is Grace and I recently "
-        "completed my master's in finance. I would consider it a privilege to meet with you "
-        "briefly, in person or virtually, at a time convenient for you.\n\nYours faithfully,\n"
-        "Grace",
-    ],
-)
-def test_time_wished_for_with_hopes_and_courtesy_is_still_bare(text: str) -> None:
-    assert analyze(text).bare_ping is True
-
-
-def test_a_move_from_one_field_to_another_is_a_topic() -> None:
-    text = ("Happy to buy you a coffee in exchange for some career tips! I'm trying to move from "
-            "teaching into data analysis.")
-    assert analyze(text).bare_ping is False
-
-
-def test_names_in_a_request_for_time_say_who_is_who() -> None:
-    report = analyze("hey, saw you're a mod here and work at Bungie, could I DM you sometime for a "
-                     "chat?")
-    assert (report.bare_ping, report.ask) == (True, "transactional")
-
-
-def test_a_bio_is_not_work_of_theirs() -> None:
-    text = ("yo, saw in your bio you're a lead at Epic Games 👀 would you be down for a voice chat "
-            "sometime? would love to learn from you")
-    assert analyze(text).ask == "transactional"
-
-
-def test_being_free_is_not_who_someone_is() -> None:
-    text = ("Hi Leo, could you take a quick look at PR #2231 when you're free? it's 40 lines, the "
-            "retry logic in the uploader.")
-    assert analyze(text).bare_ping is False
-
-
-def test_the_courtesy_of_a_cold_note_is_no_topic_for_a_call() -> None:
-    text = ("Dear Mr. Brandt,\n\nYour leadership at Siemens is deeply inspiring. I would greatly "
-            "appreciate the chance to speak with you for 15 minutes at your convenience.\n\n"
-            "Kind regards,\nMila")
-    assert (analyze(text).bare_ping, analyze(text).ask) == (True, "transactional")
-    with_topic = text.replace("to speak with you for 15 minutes",
-                              "of 15 minutes to go over the supplier audit findings")
-    assert analyze(with_topic).bare_ping is False
 
 
 @pytest.mark.parametrize(
