@@ -75,7 +75,7 @@ _ABOUT_SOMEONE = re.compile(
 _NOT_A_CHANNEL = (
     r"(?! (?:the |this |a |my |our |your |that )?(?:[\w-]+ )?(?:phone|call|zoom|teams?|video|line|"
     r"forum|server|board|stage|site|platform|linkedin|slack|discord|here|rotation|programme|"
-    r"program|recommendation)\b)"
+    r"program|recommendation|committee|council|panel|wards?|frontline|floor)\b)"
 )
 # What a note is grateful for is no topic: "for the chance to learn", "for the pleasant
 # conversation".
@@ -121,7 +121,9 @@ _VAGUE_FAVOR = re.compile(
     re.IGNORECASE,
 )
 _LETTERS = re.compile(r"[^\W\d_]")
-_NON_ASCII_LETTER = re.compile(r"[^\W\d_a-zA-Z]")
+# A word that shows another language than English: a letter outside a-z in a word that is not
+# a name ("está", "für"; not "L'Oréal", "Tomás").
+_NON_ASCII_LETTER = re.compile(r"(?<![\w'’])(?![A-Z])[^\W\d_]*[^\W\d_a-zA-Z]")
 # How many topic words, in the sentence naming something of the recipient's and the next,
 # make it described.
 _DETAIL = 7
@@ -224,7 +226,8 @@ _WHO_THEY_ARE = re.compile(
     r"\b(?:you(?:'re|’re| are| were|'ve been|’ve been| have been)(?! (?:free|around|"
     r"available|busy|back|online|up|there|ok|okay|able|in|off|out|still|not|right)\b)|"
     r"your (?:career|profile|journey|path|background|experience|reputation|role|title|"
-    r"trajectory|resume|bio)|you (?:seem|run|lead|work at|head|built|know everyone)|"
+    r"trajectory|resume|bio)|you (?:seem|run|lead|work at|head|built|know everyone|sit on|"
+    r"serve on)|"
     r"we (?:were )?both|we met|we sat|we connected|great (?:connecting|meeting)|mutual|fellow)\b",
     re.IGNORECASE,
 )
@@ -249,6 +252,12 @@ _CHECKS_WHO = re.compile(
 _WISH = re.compile(
     r"\b(?:i'?d|i would|it would|would) (?:love|like|be (?:thrilled|delighted|grateful|"
     r"hono(?:u)?red|glad|happy|a privilege)|consider it|welcome|appreciate|mean)\b",
+    re.IGNORECASE,
+)
+# The courtesy of a cold note for being read at all.
+_THANKS_FOR_READING = re.compile(
+    r"\b(?:grateful|thankful|thank you|thanks)(?: that you(?:'re| are)| for)? (?:even |already )?"
+    r"(?:reading|taking the time to read|read(?:ing)? this far)\b",
     re.IGNORECASE,
 )
 # Words of asking that may only say what the sender hopes for.
@@ -284,8 +293,8 @@ def _signature_line(line: str) -> bool:
 
 
 def _latin(text: str, start: int, end: int) -> bool:
-    """Are all the letters of text[start:end] ASCII (emoji and symbols aside)? The word lists
-    the analyzer counts with are English."""
+    """Are all the letters of text[start:end] ASCII (emoji, symbols and names aside)? The word
+    lists the analyzer counts with are English."""
     return not _NON_ASCII_LETTER.search(text, start, end)
 
 
@@ -928,6 +937,8 @@ class _Facts:
         asks = self._asks_them(start, end)
         if not asks and _AT_STAKE.search(judged, start, end):
             return False  # "I'm stuck choosing between two portfolio projects."
+        if _THANKS_FOR_READING.search(judged, start, end):
+            return True  # "I am very grateful that you are reading this at all."
         if _STRICT_TOPIC.search(self.residue, start, end) or any(
             _overlapping(span, self.spans[name])
             for name in ("career_favor", "sizable_favor")
