@@ -117,7 +117,7 @@ _CHAT_HOPES = re.compile(_HOPES, re.IGNORECASE)
 # Favors that name no topic of their own: "for some advice", "pick your brain", "your journey".
 _VAGUE_FAVOR = re.compile(
     _HOPES + r"|informational|connect(?!(?:ing|ed|s)? (?:us|me)\b)|network|leads|opportunit|"
-    r"break|grow|consult",
+    r"break|grow|consult|1:1|one-on-one",
     re.IGNORECASE,
 )
 _LETTERS = re.compile(r"[^\W\d_]")
