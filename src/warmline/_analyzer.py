@@ -923,7 +923,14 @@ class _Facts:
         )
 
     def _carries_content(self, start: int, end: int) -> bool:
-        return any(_overlapping((start, end), self.spans[name]) for name in _CONTENT)
+        folded = self.prepared.folded
+        return any(
+            # In small talk, "since" tells when, not why: "it feels like ages since the Lyon
+            # workshop".
+            not (self.chatty and name == "urgency_reason" and folded.startswith("since", s))
+            for name in _CONTENT
+            for s, _ in _overlapping((start, end), self.spans[name])
+        )
 
     def _introduces_a_chat(self, start: int, end: int) -> bool:
         """Is this sentence, in a message that asks only for time, context rather than topic?
@@ -994,9 +1001,10 @@ class _Facts:
         ]
         if len(rest) < 2:
             # Names and standing said something of who someone is (not a bare "Hi Carmen,");
-            # courtesy says nothing of anyone.
+            # courtesy says nothing of anyone, and in small talk ("hope the new job is all you
+            # hoped") it is no reason given for a favor.
             said = sum(_key(w) not in courtesy for w in words) - len(rest)
-            self.who_is_who = self.who_is_who or said >= 2
+            self.who_is_who = self.who_is_who or (said >= 2 and not self.chatty)
             return True
         return False
 
