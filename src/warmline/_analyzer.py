@@ -73,9 +73,10 @@ _ABOUT_SOMEONE = re.compile(
 # Where people talk or meet, or a team someone is on: "on the phone", "on this forum", "I'm on
 # the finance team"; no topic.
 _NOT_A_CHANNEL = (
-    r"(?! (?:the |this |a |my |our |your |that )?(?:[\w-]+ )?(?:phone|call|zoom|teams?|video|line|"
-    r"forum|server|board|stage|site|platform|linkedin|slack|discord|here|rotation|programme|"
-    r"program|recommendation|committee|council|panel|wards?|frontline|floor)\b)"
+    r"(?! (?:the |this |a |my |our |your |that )?(?:[\w-]+ ){0,2}(?:phone|call|zoom|teams?|video|"
+    r"line|forum|server|board|stage|site|platform|linkedin|slack|discord|here|rotation|programme|"
+    r"program|recommendation|committee|council|panel|wards?|frontline|floor|email|mail|message|"
+    r"note|dm)\b)"
 )
 # What a note is grateful for is no topic: "for the chance to learn", "for the pleasant
 # conversation".
@@ -244,8 +245,8 @@ _MENTOR = re.compile(r"\bmentor", re.IGNORECASE)
 # A question that checks who someone is: "you're a senior at Vercel right?", "you're at Tesla
 # now??".
 _CHECKS_WHO = re.compile(
-    r"(?:(?:hey|yo|so|wait|oh)\W+)?(?:you(?:'re|’re| are)|are you|aren't you) "
-    r"(?:a |an |the |at |now )[^?]*(?:right|now|too)?\s*[?!]+\s*$",
+    r"(?:(?:hey|yo|so|wait|oh)\W+)?(?:you(?:'re|’re| are| were)|are you|aren't you|weren't you) "
+    r"(?:a |an |the |at |on |now )[^?]*(?:right|now|too)?\s*[?!]+\s*$",
     re.IGNORECASE,
 )
 # A wish that asks as much as a question: "I would consider it a privilege to meet you".
