@@ -239,8 +239,11 @@ _MEETING = re.compile(
     r"moment|hour|vc|voice|video|phone|catch(?: |-)?up|conversation|talk|speak)\b",
     re.IGNORECASE,
 )
-# The same, for lower-cased text: three times faster over a long text than ignoring case.
-_MEETING_FOLDED = re.compile(_MEETING.pattern)
+# The same, for lower-cased text, without the leading word boundary (checked apart): the
+# engine then skips to the letters that may start a word of meeting, five times faster over a
+# long text.
+_MEETING_FOLDED = re.compile(_MEETING.pattern.removeprefix(r"\b"))
+_WORD_CHAR = re.compile(r"\w")
 _MENTOR = re.compile(r"\bmentor", re.IGNORECASE)
 # A question that checks who someone is: "you're a senior at Vercel right?", "you're at Tesla
 # now??".
@@ -831,9 +834,11 @@ class _Facts:
         lists = _data.word_lists()
         found: list[Span] = []
         # Only the sentences with a word of meeting in them, found in one pass over the text.
+        folded = self.prepared.folded
         candidates = sorted({
             bisect.bisect_right(self.sentence_starts, m.start()) - 1
-            for m in _MEETING_FOLDED.finditer(self.prepared.folded)
+            for m in _MEETING_FOLDED.finditer(folded)
+            if m.start() == 0 or not _WORD_CHAR.match(folded, m.start() - 1)
         })
         for i in candidates:
             if i < 0:
@@ -844,18 +849,17 @@ class _Facts:
                 _latin(judged, start, end)
                 # Mentoring is a favor of its own ("would you be my mentor, with a monthly call?")
                 and not _MENTOR.search(judged, start, end)
-                and not _STRICT_TOPIC.search(self.residue, start, end)
             ):
                 continue
             first = WORD.search(judged, start, end)
-            if [
-                w for w in self._topic_words(start, end)
-                if not _CHAT_HOPES.fullmatch(w) and _key(w) not in lists["courtesy"]
-                and _key(w) not in lists["standing"] and not _MEETING.fullmatch(w)
+            if any(
+                (key := _key(w)) not in lists["courtesy"] and key not in lists["standing"]
                 # Names of people and firms say who is who: "saw you work at Riot, could I
                 # DM you for a chat?"
                 and (w[:1].islower() or (first is not None and w == first.group()))
-            ]:
+                and not _CHAT_HOPES.fullmatch(w) and not _MEETING.fullmatch(w)
+                for w in self._topic_words(start, end)
+            ) or _STRICT_TOPIC.search(self.residue, start, end):
                 continue
             if (
                 (judged[start:end].rstrip().endswith("?")
