@@ -269,8 +269,7 @@ _HOPING = re.compile(r"\b(?:hoping|trying|looking|seeking)\b", re.IGNORECASE)
 _SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself|u|ur|ya)\b", re.IGNORECASE)
 # A greeting to someone by title: "Dear Dr. Okafor,", "Hello Professor Lin".
 _FORMAL_ADDRESS = re.compile(
-    r"\s*(?:dear|hi|hello|good (?:morning|afternoon|evening))?[\s,]*"
-    r"(?:professor|prof|dr|mrs|mr|ms|mx)\b",
+    r"\s*(?:dear|hi|hello|good (?:morning|afternoon|evening))?[\s,]*" + _TITLE.pattern,
     re.IGNORECASE,
 )
 _TOPIC_MARKER = re.compile(
@@ -438,12 +437,7 @@ class _Spans(dict[str, list[Span]]):
         """Does the signal match anywhere? (Stops at the first match if not yet scanned.)"""
         if name in self:
             return bool(self[name])
-        if self.extra.get(name):
-            return True
-        signal = _data.signal_table()[name]
-        if not self.other or not signal.other:
-            return signal.english_phrases.found(self.folded)
-        return signal.english_phrases.found(self.english) or signal.phrases.found(self.other)
+        return self.occurs(name, 0, len(self.folded))
 
 
 def _other_language_lines(folded: str) -> list[Span]:
@@ -831,7 +825,6 @@ class _Facts:
         call_request knows: "Could I invite you for a coffee to hear your perspective?", "I'd
         appreciate any time you could spare to chat"."""
         judged = self.prepared.judged
-        lists = _data.word_lists()
         found: list[Span] = []
         # Only the sentences with a word of meeting in them, found in one pass over the text.
         folded = self.prepared.folded
@@ -851,15 +844,11 @@ class _Facts:
                 and not _MENTOR.search(judged, start, end)
             ):
                 continue
-            first = WORD.search(judged, start, end)
-            if any(
-                (key := _key(w)) not in lists["courtesy"] and key not in lists["standing"]
-                # Names of people and firms say who is who: "saw you work at Riot, could I
-                # DM you for a chat?"
-                and (w[:1].islower() or (first is not None and w == first.group()))
-                and not _CHAT_HOPES.fullmatch(w) and not _MEETING.fullmatch(w)
-                for w in self._topic_words(start, end)
-            ) or _STRICT_TOPIC.search(self.residue, start, end):
+            # Names of people and firms say who is who too: "saw you work at Riot, could I DM
+            # you for a chat?"
+            if self._topic_left(start, end, names_from=start) or _STRICT_TOPIC.search(
+                self.residue, start, end
+            ):
                 continue
             if (
                 (judged[start:end].rstrip().endswith("?")
@@ -870,6 +859,20 @@ class _Facts:
             ):
                 found.append((start, end))
         return found
+
+    def _topic_left(self, start: int, end: int, *, names_from: int | None = None) -> list[str]:
+        """The topic words of a sentence once who is who is taken out: words of standing,
+        courtesy, hopes and meeting, and, from ``names_from`` on, names of people, firms and
+        titles (written with capitals; the first word of the sentence excepted)."""
+        lists = _data.word_lists()
+        first = None if names_from is None else WORD.search(self.prepared.judged, names_from, end)
+        return [
+            w for w in self._topic_words(start, end)
+            if (key := _key(w)) not in lists["standing"] and key not in lists["courtesy"]
+            and not _CHAT_HOPES.fullmatch(w) and not _MEETING.fullmatch(w)
+            and (names_from is None or w[:1].islower()
+                 or (first is not None and w == first.group()))
+        ]
 
     def _asks_them(self, start: int, end: int) -> bool:
         """Does this sentence ask something of the reader? A question does; words of asking do
@@ -974,13 +977,7 @@ class _Facts:
             # "can you approve my PTO request when you get a sec?" carries its topic. What the
             # sender hopes to get ("a mentoring call", "hear about your career journey") is
             # no topic either.
-            lists = _data.word_lists()
-            topic = [
-                w for w in self._topic_words(start, end)
-                if not _CHAT_HOPES.fullmatch(w) and _key(w) not in lists["courtesy"]
-                and _key(w) not in lists["standing"]
-            ]
-            return len(topic) < 2
+            return len(self._topic_left(start, end)) < 2
         # "you're a senior at Vercel right?" asks nothing but whether the sender has who is who
         # right.
         checks_who = bool(_CHECKS_WHO.match(judged, begin, end))
@@ -994,21 +991,13 @@ class _Facts:
         # achievement!", "Tom Reyes mentioned you two worked together at Deloitte". Names of
         # people, firms, schools and titles are written with capitals; what is left, once words
         # about someone's standing are taken out too, names no topic.
-        first = WORD.search(judged, begin, end)
-        standing = _data.word_lists()["standing"]
-        courtesy = _data.word_lists()["courtesy"]
-        words = self._topic_words(start, end)
-        rest = [
-            w for w in words
-            if (w[:1].islower() or (first is not None and w == first.group()))
-            and _key(w) not in standing and _key(w) not in courtesy
-            and not _CHAT_HOPES.fullmatch(w)
-        ]
+        rest = self._topic_left(start, end, names_from=begin)
         if len(rest) < 2:
             # Names and standing said something of who someone is (not a bare "Hi Carmen,");
             # courtesy says nothing of anyone, and in small talk ("hope the new job is all you
             # hoped") it is no reason given for a favor.
-            said = sum(_key(w) not in courtesy for w in words) - len(rest)
+            courtesy = _data.word_lists()["courtesy"]
+            said = sum(_key(w) not in courtesy for w in self._topic_words(start, end)) - len(rest)
             self.who_is_who = self.who_is_who or (said >= 2 and not self.chatty)
             return True
         return False
